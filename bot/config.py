@@ -1,0 +1,107 @@
+"""Settings from the environment and a `.env` file; the token is never printed."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+_TOKEN_SHAPE = re.compile(r"^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it (never its secret value)."""
+
+
+class Secret:
+    """A string that does not show itself in logs, reprs or tracebacks."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def load_dotenv_file(path: Path | None = None) -> Path | None:
+    """Load `.env` (from `path` or the current folder) without overriding the real environment."""
+    from dotenv import find_dotenv, load_dotenv
+
+    found = str(path) if path else find_dotenv(usecwd=True)
+    if found and Path(found).is_file():
+        load_dotenv(found, override=False)
+        return Path(found)
+    return None
+
+
+def _ids(name: str) -> tuple[int, ...]:
+    raw = os.environ.get(name, "")
+    try:
+        return tuple(int(x) for x in re.split(r"[\s,]+", raw.strip()) if x)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a comma-separated list of numeric IDs") from exc
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def corpus_roots_from_env() -> list[Path]:
+    raw = os.environ.get("NOTESBOT_CORPUS", "").strip()
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()] if raw else []
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    token: Secret
+    corpus: tuple[Path, ...]
+    index_dir: Path | None
+    guild_id: int | None = None
+    answer_channels: tuple[int, ...] = ()
+    moderator_roles: tuple[int, ...] = ()
+    api_base: str = DEFAULT_API_BASE
+    gateway_url: str = DEFAULT_GATEWAY_URL
+    cooldown_rate: int = 3
+    cooldown_seconds: int = 30
+    feedback_file: Path | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_env(cls, corpus: list[Path], index_dir: Path | None) -> BotSettings:
+        token = os.environ.get("DISCORD_TOKEN", "").strip()
+        if not token:
+            raise SettingsError("DISCORD_TOKEN is not set: put it in .env (see .env.example) or "
+                                "the environment")
+        if not _TOKEN_SHAPE.match(token):
+            raise SettingsError("DISCORD_TOKEN does not look like a bot token (three dot-separated "
+                                "parts); copy it again from the Discord developer portal")
+        guild = _ids("DISCORD_GUILD_ID")
+        return cls(
+            token=Secret(token),
+            corpus=tuple(corpus),
+            index_dir=index_dir,
+            guild_id=guild[0] if guild else None,
+            answer_channels=_ids("NOTESBOT_ANSWER_CHANNELS"),
+            moderator_roles=_ids("NOTESBOT_MODERATOR_ROLES"),
+            api_base=os.environ.get("DISCORD_API_BASE", "").strip().rstrip("/") or DEFAULT_API_BASE,
+            gateway_url=os.environ.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY_URL,
+            cooldown_rate=_int("NOTESBOT_COOLDOWN_RATE", 3),
+            cooldown_seconds=_int("NOTESBOT_COOLDOWN_SECONDS", 30),
+        )

@@ -1,0 +1,131 @@
+"""Markdown, HTML and Nunjucks source -> plain text and links, the way a reader sees the page."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_NJK_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
+_NJK_EXPR = re.compile(r"\{\{.*?\}\}", re.S)
+_NJK_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_WIKI = re.compile(r"(!?)\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]")
+_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.S | re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_BARE_URL = re.compile(r"(?<![(\"'=<\[])\bhttps?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|section|article|br|li|ul|ol|tr|td|th|table|h[1-6]|blockquote|figure|figcaption|"
+    r"picture|iframe|details|summary|header|footer|nav|button)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+                       r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_QUOTE = re.compile(r"^\s*>\s?")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in a passage: `kind` is 'url' (target is a URL or path) or 'wiki' (a note name)."""
+
+    text: str
+    target: str
+    kind: str = "url"
+
+
+def strip_templates(source: str) -> str:
+    """Drop HTML comments and Nunjucks tags; the text between paired tags stays (transcripts)."""
+    source = _COMMENT.sub("", source)
+    source = _NJK_COMMENT.sub("", source)
+    source = _NJK_TAG.sub("", source)
+    return _NJK_EXPR.sub("", source)
+
+
+def extract_links(source: str) -> list[Link]:
+    """Links of a piece of Markdown/HTML, in order, without duplicates or template targets."""
+    found: list[tuple[int, Link]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match, link: Link) -> None:
+        taken.append(match.span())
+        if link.target and "{" not in link.target and not link.target.startswith("#"):
+            found.append((match.start(), link))
+
+    for m in _WIKI.finditer(source):
+        if not m.group(1):  # an embed ![[x.png]] is not a link
+            target = m.group(2).strip()
+            add(m, Link(inline_text(m.group(3) or target.split("#")[0] or target), target, "wiki"))
+        else:
+            taken.append(m.span())
+    for m in _IMAGE.finditer(source):
+        taken.append(m.span())
+    for m in _LINK.finditer(source):
+        if not _inside(m.start(), taken):
+            add(m, Link(inline_text(m.group(1)), m.group(2).strip()))
+    for m in _A.finditer(source):
+        add(m, Link(inline_text(m.group(2)), html.unescape(m.group(1).strip())))
+    for m in _AUTOLINK.finditer(source):
+        add(m, Link(m.group(1), m.group(1)))
+    for m in _BARE_URL.finditer(source):
+        if not _inside(m.start(), taken):
+            add(m, Link(m.group(0), m.group(0)))
+    seen = set()
+    links = []
+    for _, link in sorted(found, key=lambda item: item[0]):
+        key = (link.kind, link.target)
+        if key not in seen:
+            seen.add(key)
+            links.append(link if link.text else Link(link.target, link.target, link.kind))
+    return links
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= pos < end for start, end in spans)
+
+
+def inline_text(source: str) -> str:
+    """Plain text of inline Markdown/HTML: link and image texts kept, markup dropped."""
+    text = _WIKI.sub(lambda m: "" if m.group(1) else (m.group(3) or m.group(2).split("#")[-1]), source)
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _IMG.sub(lambda m: " " + " ".join(_ALT.findall(m.group(0))) + " ", text)
+    text = _BLOCK_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
+    text = _CODE_SPAN.sub(lambda m: m.group(1), text)
+    for _ in range(2):  # nested emphasis: ***x*** or **_x_**
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4) or "", text)
+    text = html.unescape(text).replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def plain_lines(source: str) -> list[str]:
+    """Block Markdown/HTML -> lines of plain text (list markers kept as '- '), blank lines kept."""
+    source = _BLOCK_TAG.sub("\n", source)
+    lines = []
+    in_fence = False
+    for line in source.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            lines.append(line.strip())
+            continue
+        if _RULE.match(line) or _TABLE_SEP.match(line):
+            lines.append("")
+            continue
+        bullet = "- " if _LIST.match(line) else ""
+        line = _QUOTE.sub("", _LIST.sub("", line))
+        if "|" in line and line.strip().startswith("|"):
+            line = " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        text = inline_text(line)
+        lines.append(bullet + text if text else "")
+    return lines

@@ -1,0 +1,293 @@
+"""Markdown files with YAML front matter -> Note records; a bad file is reported, never fatal."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from bot.sites import CorpusConfig, Site
+from bot.urls import eleventy_path, public_url
+
+log = logging.getLogger(__name__)
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that was skipped, or loaded with a repair; `path` is relative to its corpus root."""
+
+    corpus: str
+    path: str
+    reason: str
+    skipped: bool
+
+    def __str__(self) -> str:
+        what = "skipped" if self.skipped else "repaired"
+        return f"{what}: {self.corpus}/{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A note file found on disk, with what a refresh needs to tell whether it changed."""
+
+    root: Path
+    rel: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.rel
+
+
+@dataclass
+class Note:
+    corpus: str  # the corpus root, resolved
+    path: str  # posix path relative to the corpus root
+    site: Site
+    title: str
+    tags: tuple[str, ...]
+    url: str  # public URL of the note, '' when unpublished
+    site_path: str | None  # the URL path before the base URL, None when unpublished
+    body: str
+    meta: dict = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def layout(self) -> str:
+        return str(self.meta.get("layout") or "")
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+
+def discover(config: CorpusConfig) -> list[SourceFile]:
+    """Every `*.md` under the root, sorted, without hidden folders or excluded paths."""
+    found = []
+    root = config.root
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and not _excluded_dir(_join(rel_dir, d), config.exclude)
+        )
+        for name in filenames:
+            rel = _join(rel_dir, name)
+            if not name.endswith(".md") or name.startswith(".") or _excluded(rel, config.exclude):
+                continue
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            found.append(SourceFile(root, rel, st.st_size, st.st_mtime_ns))
+    found.sort(key=lambda f: f.rel)
+    return found
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if pattern.endswith("/**"):
+            if any(fnmatchcase(part, pattern[:-3]) for part in rel.split("/")[:-1]):
+                return True
+        elif fnmatchcase(rel if "/" in pattern else name, pattern):
+            return True
+    return False
+
+
+def _excluded_dir(rel_dir: str, patterns: Iterable[str]) -> bool:
+    name = rel_dir.rsplit("/", 1)[-1]
+    return any(
+        pattern.endswith("/**") and (fnmatchcase(name, pattern[:-3]) or fnmatchcase(rel_dir, pattern[:-3]))
+        for pattern in patterns
+    )
+
+
+def read_text(raw: bytes) -> tuple[str, str | None]:
+    """Decoded, NFC-normalised text with LF newlines, and a repair note if decoding needed one."""
+    note = None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = raw.decode("cp1252", errors="replace")
+        note = f"not UTF-8 ({exc.reason} at byte {exc.start}), read as Windows-1252"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text), note
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str | None]:
+    """(metadata, body, repair note). Broken YAML is repaired where it can be, else dropped."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, None
+    block, body = match.group(1), text[match.end():]
+    try:
+        post = frontmatter.loads(text)  # libyaml when present, like the sites' own builds
+        return _as_mapping(post.metadata), post.content, None
+    except Exception as exc:  # noqa: BLE001 - any YAML failure is reported and repaired below
+        error = _first_line(exc)
+    for repair, label in ((_untab, "tabs in indentation"), (_quote_flow_lists, "flow list")):
+        try:
+            return _as_mapping(_load_yaml(repair(block))), body, f"front matter repaired ({label}): {error}"
+        except yaml.YAMLError:
+            continue
+    meta = _salvage(block)
+    kept = ", ".join(sorted(meta)) or "nothing"
+    return meta, body, f"front matter unreadable ({error}); kept {kept}, indexed from the body"
+
+
+def _load_yaml(block: str) -> object:
+    return yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
+def _as_mapping(meta: object) -> dict:
+    return {str(k): v for k, v in meta.items()} if isinstance(meta, dict) else {}
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160]
+
+
+def _untab(block: str) -> str:
+    return re.sub(r"^\t+", lambda m: "  " * len(m.group(0)), block, flags=re.M)
+
+
+def _quote_flow_lists(block: str) -> str:
+    def quote(match: re.Match) -> str:
+        items = [i.strip() for i in match.group(2).split(",")]
+        return match.group(1) + "[" + ", ".join(_yaml_quote(i) for i in items if i) + "]"
+
+    return re.sub(r"^(\s*[\w-]+:\s*)\[(.*)\]\s*$", quote, block, flags=re.M)
+
+
+def _yaml_quote(item: str) -> str:
+    return item if item[:1] in "'\"" else "'" + item.replace("'", "''") + "'"
+
+
+def _salvage(block: str) -> dict:
+    """Keep the top-level `key: value` lines that parse on their own."""
+    meta: dict = {}
+    for line in block.splitlines():
+        if not re.match(r"^[\w-]+:", line):
+            continue
+        try:
+            part = _load_yaml(_untab(line))
+        except yaml.YAMLError:
+            continue
+        if isinstance(part, dict):
+            meta.update({str(k): v for k, v in part.items()})
+    return meta
+
+
+def parse_tags(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = re.split(r"[\s,]+", value)
+    elif isinstance(value, list):
+        items = [str(v) for v in value if isinstance(v, str | int)]
+    else:
+        return ()
+    return tuple(dict.fromkeys(t.strip().lstrip("#") for t in items if t.strip()))
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def load_note(config: CorpusConfig, source: SourceFile) -> tuple[Note | None, list[Problem]]:
+    """One note from disk; (None, [problem]) when the file cannot be read at all."""
+    corpus = str(config.root)
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(corpus, source.rel, f"cannot read: {exc.strerror or exc}", True)]
+    problems = []
+    text, decode_note = read_text(raw)
+    if decode_note:
+        problems.append(Problem(corpus, source.rel, decode_note, False))
+    meta, body, fm_note = split_front_matter(text)
+    if fm_note:
+        problems.append(Problem(corpus, source.rel, fm_note, False))
+    if not text.strip():
+        problems.append(Problem(corpus, source.rel, "empty file", True))
+        return None, problems
+    site = config.site_for(source.rel)
+    rel_in_site = _relative_to_site(source.rel, site)
+    site_path = eleventy_path(rel_in_site, site, meta)
+    note = Note(
+        corpus=corpus,
+        path=source.rel,
+        site=site,
+        title=_clean(meta.get("title")),
+        tags=parse_tags(meta.get("tags")),
+        url=public_url(site, site_path),
+        site_path=site_path,
+        body=body,
+        meta=meta,
+        digest=digest(raw),
+    )
+    return note, problems
+
+
+def _relative_to_site(rel: str, site: Site) -> str:
+    folder = site.folder.strip("/")
+    return rel[len(folder) + 1 :] if folder not in ("", ".") and rel.startswith(folder + "/") else rel
+
+
+def _clean(value: object) -> str:
+    return " ".join(str(value).split()) if isinstance(value, str | int | float) else ""
+
+
+def settle_titles(notes: list[Note]) -> None:
+    """Replace missing or generic titles (one value on most notes of a site) by a better one."""
+    per_site: dict[str, Counter] = {}
+    for note in notes:
+        per_site.setdefault(note.site.name, Counter())[note.title.casefold()] += 1
+    sizes = {site: sum(counts.values()) for site, counts in per_site.items()}
+    for note in notes:
+        shared = per_site[note.site.name][note.title.casefold()]
+        generic = note.title.casefold() in {t.casefold() for t in note.site.generic_titles}
+        if note.title and not generic and not (sizes[note.site.name] >= 4 and shared * 2 > sizes[note.site.name]):
+            continue
+        note.title = fallback_title(note)
+
+
+def fallback_title(note: Note) -> str:
+    nav = note.meta.get("eleventyNavigation")
+    if isinstance(nav, dict) and _clean(nav.get("title")):
+        return _clean(nav.get("title"))
+    match = _H1.search(note.body)
+    if match:
+        from bot.markup import inline_text  # late: markup is only needed for this fallback
+
+        heading = inline_text(match.group(1)).strip()
+        if heading:
+            return heading
+    stem = note.stem
+    if stem == "index" and "/" in note.path:
+        stem = note.path.rsplit("/", 2)[-2]
+    return stem
+
+
+def load_notes(config: CorpusConfig, sources: Iterable[SourceFile] | None = None) -> Iterator[tuple[Note | None, list[Problem]]]:
+    for source in sources if sources is not None else discover(config):
+        yield load_note(config, source)

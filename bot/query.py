@@ -1,0 +1,34 @@
+"""A question as typed -> what to look for: words, "quoted phrases", -excluded words, tag:filters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A syntax token only counts at a word boundary: "e-waste" and "l'outil" stay plain text.
+_PHRASE = re.compile(r'(?:(?<=\s)|^)"([^"]+)"(?=\s|$|[?!.,;:])')
+_EXCLUDE = re.compile(r"(?:(?<=\s)|^)-([^\W\d_][\w'’-]*)")
+_TAG = re.compile(r"(?:(?<=\s)|^)tag:([^\s,]+)", re.I)
+
+
+@dataclass
+class ParsedQuestion:
+    text: str  # the words to score (phrases included, syntax removed)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def parse_question(question: str) -> ParsedQuestion:
+    """Split search syntax from the words; unmatched quotes or lone dashes stay as text."""
+    text = " ".join(question.split())
+    tags = [t.lstrip("#") for t in _TAG.findall(text)]
+    text = _TAG.sub(" ", text)
+    phrases = [p.strip() for p in _PHRASE.findall(text) if p.strip()]
+    text = _PHRASE.sub(lambda m: " " + m.group(1) + " ", text)
+    excluded = _EXCLUDE.findall(text)
+    if excluded and not _EXCLUDE.sub(" ", text).strip():
+        excluded = []  # a question made only of "-words" is a question, not an exclusion
+    else:
+        text = _EXCLUDE.sub(" ", text)
+    return ParsedQuestion(" ".join(text.split()), phrases, excluded, tags)
