@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `notesbot ask ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the edge: known errors become one line
         from bot.cli import known_error
 

@@ -12,7 +12,7 @@ from importlib.resources import files
 import Stemmer
 
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})

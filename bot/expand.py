@@ -1,26 +1,209 @@
-"""Question words -> concepts with their alternatives (translations, synonyms, typos)."""
+"""Question words -> concepts: each word with its translations, synonyms and typo corrections.
+
+Cross-language retrieval the classic way (structured query translation): an English word becomes
+a concept whose alternatives are the word itself and its French translations found in the index;
+the search counts a concept once, by its best alternative (dis_max), so a word with five
+translations weighs no more than a word with one.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
-from bot.analysis import Analyzer, Word
+from bot.analysis import Analyzer, Word, fold, stopwords
+from bot.glossary import Glossary
+from bot.index import Postings
 from bot.search import Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
+from bot.synonyms import SynonymSet, load_synonyms
+from bot.typos import TypoIndex
+
+TRANSLATION_WEIGHT = 1.0
+SYNONYM_WEIGHT = 0.8
+TYPO_WEIGHT = {1: 0.8, 2: 0.6}
+YEAR_WEIGHT = 0.6
+RARE_DF = 2  # a word this rare, next to a much more common neighbour, may be a typo too
+_RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_WHEN = {"quand", "when"}
+_YEAR_WORDS = {"annee", "year"}
+_WHICH = {"quelle", "quel", "which", "what", "en", "in"}
+
+
+@dataclass
+class Expansion:
+    """Which expansions are on; a corpus whose notes are not French gets no translation."""
+
+    translate: bool = True
+    synonyms: bool = True
+    typos: bool = True
 
 
 class Expander:
-    """For now every word stands for itself; translations, synonyms and typos come next."""
-
-    def __init__(self, files: IndexFiles, analyzer: Analyzer) -> None:
-        self.files = files
+    def __init__(self, postings: Postings, analyzer: Analyzer, glossary: Glossary | None,
+                 synonyms: SynonymSet, options: Expansion | None = None) -> None:
+        self.postings = postings
         self.analyzer = analyzer
+        self.glossary = glossary
+        self.synonyms = synonyms
+        self.options = options or Expansion(translate=glossary is not None)
+        self._en = stopwords("en") - stopwords("fr")
+        self._fr = stopwords("fr") - stopwords("en")
 
     @classmethod
     def for_index(cls, files: IndexFiles, analyzer: Analyzer,
                   configs: Sequence[CorpusConfig]) -> Expander:
-        return cls(files, analyzer)
+        french = any("fr" in c.languages for c in configs) or not configs
+        glossaries = [Path(p) for c in configs for p in c.extra.get("glossaries", [])]
+        glossary = Glossary.load(glossaries) if french else None
+        synonyms = load_synonyms([p for c in configs for p in c.synonyms], analyzer)
+        return cls(files.postings, analyzer, glossary, synonyms, Expansion(translate=french))
+
+    @cached_property
+    def typo_index(self) -> TypoIndex:
+        return TypoIndex(self.postings.vocab, self.postings.df)
+
+    def language(self, raw: list[str]) -> str:
+        """'en', 'fr' or '' from the stopwords a question uses (short keyword lists have none)."""
+        en = sum(w in self._en for w in raw)
+        fr = sum(w in self._fr for w in raw)
+        return "en" if en > fr else "fr" if fr > en else ""
 
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
-        return [Concept(w.surface, [Alternative((w.term,), shown=w.surface)]) for w in words]
+        raw = _RAW_WORD.findall(fold(_plain(understood.question)).replace("'", " "))
+        understood.language = self.language(raw)
+        concepts = self._translated(raw, understood) if self._translating(understood) else None
+        if concepts is None:
+            concepts = [Concept(w.surface, [Alternative((w.term,), shown=w.surface)]) for w in words]
+        if self.options.synonyms:
+            concepts = self._with_synonyms(concepts)
+        if self.options.typos:
+            for concept in concepts:
+                self._add_typos(concept, understood)
+        if _asks_for_year(raw):
+            self._add_year_cue(concepts)
+        return concepts
+
+    @cached_property
+    def _years(self) -> list[str]:
+        return [t for t in self.postings.vocab if _YEAR.fullmatch(t)]
+
+    def _add_year_cue(self, concepts: list[Concept]) -> None:
+        """A question asking for a year ("en quelle année", "when") also looks for years.
+
+        Each year counts about the same, whatever its rarity: the cue is "a year is said here".
+        """
+        years = [(y, float(self.postings.idf[self.postings.term_ids[y]])) for y in self._years]
+        years = [(y, idf) for y, idf in years if idf > 0]
+        if not years:
+            return
+        typical = sorted(idf for _, idf in years)[len(years) // 2]
+        alts = [Alternative((y,), YEAR_WEIGHT * typical / idf, "year", y) for y, idf in years]
+        concepts.append(Concept("(a year)", alts))
+
+    def _translating(self, understood: Understood) -> bool:
+        return self.options.translate and self.glossary is not None and understood.language != "fr"
+
+    def _translated(self, raw: list[str], understood: Understood) -> list[Concept]:
+        """Concepts from the raw words, English expressions looked up longest first."""
+        concepts = []
+        i = 0
+        while i < len(raw):
+            found = self.glossary.lookup(raw[i:])
+            if found is not None and found[0] == 1 and raw[i] in self.analyzer.stop:
+                found = None  # "who", "when": only an expression ("how long") carries meaning
+            if found is not None:
+                n, translations = found
+                surface = " ".join(raw[i : i + n])
+                own = tuple(self.analyzer.terms(surface))
+                alts = [Alternative(own, 1.0, "word", surface)] if own else []
+                for french in translations:
+                    terms = tuple(self.analyzer.terms(french))
+                    if terms and terms != own and self._known(terms):
+                        alts.append(Alternative(terms, TRANSLATION_WEIGHT, "translation", french))
+                if alts:
+                    concepts.append(Concept(surface, alts))
+                i += n
+                continue
+            for word in self.analyzer.words(raw[i]):
+                concepts.append(Concept(word.surface, [Alternative((word.term,), shown=word.surface)]))
+            i += 1
+        return concepts
+
+    def _known(self, terms: tuple[str, ...]) -> bool:
+        return any(self.postings.df(t) for t in terms)
+
+    def _with_synonyms(self, concepts: list[Concept]) -> list[Concept]:
+        """Add synonym alternatives; a multi-word synonym may join consecutive plain words."""
+        out: list[Concept] = []
+        i = 0
+        while i < len(concepts):
+            merged = self._phrase_synonym(concepts, i)
+            if merged is not None:
+                concept, used = merged
+                out.append(concept)
+                i += used
+                continue
+            concept = concepts[i]
+            for alt in list(concept.alternatives):
+                for terms in self.synonyms.lookup(alt.terms):
+                    if self._known(terms) and all(a.terms != terms for a in concept.alternatives):
+                        concept.alternatives.append(
+                            Alternative(terms, alt.weight * SYNONYM_WEIGHT, "synonym", " ".join(terms)))
+            out.append(concept)
+            i += 1
+        return out
+
+    def _phrase_synonym(self, concepts: list[Concept], i: int) -> tuple[Concept, int] | None:
+        for n in range(min(self.synonyms.longest, len(concepts) - i), 1, -1):
+            group = concepts[i : i + n]
+            if any(len(c.alternatives) != 1 for c in group):
+                continue
+            terms = tuple(t for c in group for t in c.alternatives[0].terms)
+            also = [t for t in self.synonyms.lookup(terms) if self._known(t)]
+            if also:
+                surface = " ".join(c.surface for c in group)
+                alts = [Alternative(terms, 1.0, "word", surface)]
+                alts += [Alternative(t, SYNONYM_WEIGHT, "synonym", " ".join(t)) for t in also]
+                return Concept(surface, alts), n
+        return None
+
+    def _add_typos(self, concept: Concept, understood: Understood) -> None:
+        """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
+        if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
+            return  # translated or expanded words are known words
+        term = concept.alternatives[0].terms[0]
+        if not term.isalpha() or (self.glossary is not None and concept.surface in self.glossary):
+            return
+        df = self.postings.df(term)
+        if df > RARE_DF:
+            return
+        found = self.typo_index.candidates(term)
+        if df:  # a rare real word: only much more common neighbours one edit away
+            found = [(w, d) for w, d in found if d == 1 and self.postings.df(w) >= 20 * (df + 1)]
+        for word, distance in found[:3]:
+            concept.alternatives.append(
+                Alternative((word,), TYPO_WEIGHT[distance], "typo", f"{word} ({distance} edit"
+                            f"{'s' if distance > 1 else ''})"))
+        if not df and not found:
+            understood.notes.append(f"'{concept.surface}' is not in the notes")
+
+
+def _asks_for_year(raw: list[str]) -> bool:
+    """"quand", "when", "en quelle année", "which year" (not "combien d'années": a duration)."""
+    if _WHEN.intersection(raw):
+        return True
+    return any(w in _YEAR_WORDS and _WHICH.intersection(raw[max(0, i - 2) : i])
+               for i, w in enumerate(raw))
+
+
+def _plain(question: str) -> str:
+    """The question without search syntax, for reading its raw words."""
+    from bot.query import parse_question
+
+    return parse_question(question).text

@@ -23,6 +23,9 @@ from bot.store import FORMAT_VERSION, IndexFiles, StoreError, load_index, write_
 
 log = logging.getLogger(__name__)
 
+# Bump when what a build produces for the same notes changes (records, splitting): saved indexes
+# made by an older recipe are rebuilt rather than reused.
+RECIPE = 2
 TITLE_REPEAT = 2  # a word of the note title counts as much as two words of the text
 HEADING_REPEAT = 2
 
@@ -74,7 +77,7 @@ def fingerprint(configs: Sequence[CorpusConfig], sources: Sequence[Sequence[Sour
                 analyzer: Analyzer) -> str:
     """Changes when a note file, a corpus configuration or the analysis changes."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT_VERSION}|{analyzer.signature}|{TITLE_REPEAT}|{HEADING_REPEAT}".encode())
+    h.update(f"{FORMAT_VERSION}|{RECIPE}|{analyzer.signature}|{TITLE_REPEAT}|{HEADING_REPEAT}".encode())
     for config, files in zip(configs, sources, strict=True):
         h.update(str(config.root).encode() + b"\0")
         if config.source is not None:
@@ -163,7 +166,8 @@ def _reusable(previous: IndexFiles | None, configs: Sequence[CorpusConfig],
     if previous is None:
         return None
     meta = previous.meta
-    if meta.get("analyzer") != analyzer.signature or meta.get("format") != FORMAT_VERSION:
+    if (meta.get("analyzer") != analyzer.signature or meta.get("format") != FORMAT_VERSION
+            or meta.get("recipe") != RECIPE):
         return None
     if meta.get("config_digest") != _config_digest(configs):
         return None  # URL rules or sites changed: every note is read again
@@ -198,7 +202,12 @@ def _parse(config: CorpusConfig, ci: int, source: SourceFile, report: RefreshRep
     report.problems += problems
     if note is None:
         return None
-    passages = [_passage_record(note, p) for p in split_note(note)]
+    passages = []
+    previous = None
+    for p in split_note(note):
+        part = part + 1 if previous == (p.heading, p.anchor) else 0
+        previous = (p.heading, p.anchor)
+        passages.append(dict(_passage_record(note, p), part=part))
     record = {
         "corpus": ci, "path": note.path, "title": note.title, "fm_title": note.title,
         "fallback_title": fallback_title(note), "tags": list(note.tags), "url": note.url,
@@ -290,6 +299,7 @@ def _assemble(entries: list[_Entry], configs: Sequence[CorpusConfig],
         "fingerprint": fingerprint(configs, sources, analyzer),
         "config_digest": _config_digest(configs),
         "analyzer": analyzer.signature,
+        "recipe": RECIPE,
         "languages": list(analyzer.languages),
         "built_at": time.time(),
         "synonyms": [str(p) for c in configs for p in c.synonyms],

@@ -13,7 +13,9 @@ from bot.query import parse_question
 from bot.store import IndexFiles
 
 TIE_BREAKER = 0.2  # how much the other alternatives of a word add to the best one (dis_max)
-GOOD_MATCH = 0.34  # share of the question's weight the best passage must cover to be "good"
+GOOD_MATCH = 0.34
+SECTION_START_BONUS = float(__import__("os").environ.get("NB_SSB", "0.05"))
+COORD = float(__import__("os").environ.get("NB_COORD", "1"))  # share of the question's weight the best passage must cover to be "good"
 
 
 @dataclass
@@ -116,6 +118,8 @@ class Searcher:
                 touched.append(ids)
         if not touched:
             return []
+        if total_weight > 0 and COORD < 1:  # passages that cover more of the question go first
+            scores *= COORD + (1 - COORD) * (matched / total_weight)
         candidates = np.unique(np.concatenate(touched))
         allowed = self._allowed(understood)
         if allowed is not None:
@@ -128,12 +132,18 @@ class Searcher:
             top += [(c, float(scores[c])) for c in rest[: pool - len(top)]]
         hits = [Hit(i, s, {}, float(matched[i]) / total_weight if total_weight else 0.0)
                 for i, s in top]
+        hits = self._prefer_section_starts(hits[: max(20, 2 * k)]) + hits[max(20, 2 * k) :]
         if understood.phrases:
             hits = self._phrases_first(hits, understood.phrases)
-        hits = hits[:k]
+        return hits[:k]
+
+    def _prefer_section_starts(self, hits: list[Hit]) -> list[Hit]:
+        """A section's first window usually says what the section is about: a small head start."""
         for hit in hits:
             hit.record = self.files.passage(hit.passage)
-        return hits
+            if not hit.record.get("part"):
+                hit.score *= 1 + SECTION_START_BONUS
+        return sorted(hits, key=lambda h: (-h.score, h.passage))
 
     def _concept_weight(self, concept: Concept) -> float:
         """idf of the concept's best-known term; an unknown word weighs like a rare one."""
@@ -191,7 +201,7 @@ class Searcher:
     def _phrases_first(self, hits: list[Hit], phrases: list[str]) -> list[Hit]:
         wanted = [" ".join(fold(p).split()) for p in phrases]
         for hit in hits:
-            text = self.files.passage(hit.passage)
+            text = hit.record or self.files.passage(hit.passage)
             haystack = " ".join(fold(" ".join([text["title"], *text["heading"], text["text"]])).split())
             hit.phrase = all(p in haystack for p in wanted)
         return sorted(hits, key=lambda h: not h.phrase)  # stable: score order kept within groups

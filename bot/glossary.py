@@ -1,0 +1,88 @@
+"""English -> French glossary for query translation: the project's own file, plus a community's."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from bot.analysis import fold
+
+log = logging.getLogger(__name__)
+
+BUNDLED = "glossary-en-fr.tsv"
+MAX_PHRASE = 4  # longest English expression looked up, in words
+
+
+class Glossary:
+    """English words and expressions (folded, lemmatised) -> French translations."""
+
+    def __init__(self, entries: dict[tuple[str, ...], list[str]]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def load(cls, paths: Iterable[Path] = ()) -> Glossary:
+        """The bundled glossary, then each extra file (its lines win over the bundled ones)."""
+        entries = dict(_bundled())
+        for path in paths:
+            try:
+                entries.update(parse_glossary(path.read_text(encoding="utf-8")))
+            except OSError as exc:
+                log.warning("glossary %s not read: %s", path, exc.strerror or exc)
+        return cls(entries)
+
+    def lookup(self, words: list[str]) -> tuple[int, list[str]] | None:
+        """The longest entry starting at words[0]: (number of words used, translations)."""
+        for n in range(min(MAX_PHRASE, len(words)), 0, -1):
+            for key in _variants(words[:n]):
+                found = self.entries.get(key)
+                if found:
+                    return n, found
+        return None
+
+    def __contains__(self, word: str) -> bool:
+        return any(key in self.entries for key in _variants([word]))
+
+
+@cache
+def _bundled() -> dict[tuple[str, ...], list[str]]:
+    return parse_glossary(files("bot.data").joinpath(BUNDLED).read_text(encoding="utf-8"))
+
+
+def parse_glossary(text: str) -> dict[tuple[str, ...], list[str]]:
+    """`english<TAB>french, french` lines; '#' comments and malformed lines are skipped."""
+    entries: dict[tuple[str, ...], list[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        english, french = line.split("\t", 1)
+        key = tuple(fold(english).split())
+        translations = [t.strip() for t in french.split(",") if t.strip()]
+        if key and translations:
+            entries[key] = translations
+    return entries
+
+
+def _variants(words: list[str]) -> list[tuple[str, ...]]:
+    """The phrase as written, then with its last word lemmatised (drives, drove? no: drives)."""
+    last = words[-1]
+    out = [tuple(words)]
+    out += [tuple(words[:-1]) + (lemma,) for lemma in english_lemmas(last) if lemma != last]
+    return out
+
+
+def english_lemmas(word: str) -> list[str]:
+    """Candidate base forms for regular English endings: -s, -es, -ies, -ed, -ing, -'s."""
+    out = []
+    rules = (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("es", ""), ("s", ""), ("ing", ""),
+             ("ing", "e"), ("ed", ""), ("ed", "e"), ("er", ""), ("est", ""))
+    for suffix, repl in rules:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            out.append(stem)
+            if re.search(r"([b-df-hj-np-tv-z])\1$", stem):  # stopped -> stopp -> stop
+                out.append(stem[:-1])
+    return out
