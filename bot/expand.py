@@ -131,9 +131,27 @@ class Expander:
                 i += n
                 continue
             for word in self.analyzer.words(raw[i]):
-                concepts.append(Concept(word.surface, [Alternative((word.term,), shown=word.surface)]))
+                concept = Concept(word.surface, [Alternative((word.term,), shown=word.surface)])
+                if not self.postings.df(word.term):
+                    self._add_misspelt_translation(concept)
+                concepts.append(concept)
             i += 1
         return concepts
+
+    @cached_property
+    def _glossary_typos(self) -> TypoIndex:
+        words = [key[0] for key in self.glossary.entries if len(key) == 1]
+        return TypoIndex(words, lambda w: 0)
+
+    def _add_misspelt_translation(self, concept: Concept) -> None:
+        """An English word unknown to both the notes and the glossary may be a misspelt one."""
+        for english, distance in self._glossary_typos.candidates(concept.surface)[:1]:
+            weight = TYPO_WEIGHT[distance] * TRANSLATION_WEIGHT
+            for french in self.glossary.entries[(english,)]:
+                terms = tuple(self.analyzer.terms(french))
+                if terms and self._known(terms):
+                    concept.alternatives.append(
+                        Alternative(terms, weight, "typo+translation", f"{english} → {french}"))
 
     def _known(self, terms: tuple[str, ...]) -> bool:
         return any(self.postings.df(t) for t in terms)
@@ -176,7 +194,7 @@ class Expander:
     def _add_typos(self, concept: Concept, understood: Understood) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
         if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
-            return  # translated or expanded words are known words
+            return  # translated or expanded words were understood already
         term = concept.alternatives[0].terms[0]
         if not term.isalpha() or (self.glossary is not None and concept.surface in self.glossary):
             return

@@ -288,6 +288,7 @@ def fallback_title(note: Note) -> str:
     return stem
 
 
-def load_notes(config: CorpusConfig, sources: Iterable[SourceFile] | None = None) -> Iterator[tuple[Note | None, list[Problem]]]:
+def load_notes(config: CorpusConfig,
+               sources: Iterable[SourceFile] | None = None) -> Iterator[tuple[Note | None, list[Problem]]]:
     for source in sources if sources is not None else discover(config):
         yield load_note(config, source)

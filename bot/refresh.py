@@ -203,7 +203,7 @@ def _parse(config: CorpusConfig, ci: int, source: SourceFile, report: RefreshRep
     if note is None:
         return None
     passages = []
-    previous = None
+    previous, part = None, 0
     for p in split_note(note):
         part = part + 1 if previous == (p.heading, p.anchor) else 0
         previous = (p.heading, p.anchor)

@@ -1,0 +1,156 @@
+"""Question understanding: translation, synonyms, typos, search syntax, --explain."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+
+NOTES = {
+    "recyclage.md": "---\ntitle: Recyclage des ordinateurs\ntags: [dechets]\n---\n"
+                    "Le recyclage des ordinateurs portables se fait dans une filière agréée.\n",
+    "aviation.md": "---\ntitle: Numérique et climat\ntags: climat\n---\n"
+                   "Le numérique émet plus de gaz à effet de serre que l'aviation civile.\n",
+    "effacement.md": "---\ntitle: Avant un don\ntags: [don, dechets]\n---\n"
+                     "Il faut effacer les disques durs avant de donner un ordinateur à une association.\n",
+    "musee.md": "---\ntitle: Visite du musée\n---\n"
+                "Le musée propose une visite guidée de trente minutes aux écoles.\n",
+    "extension.md": "---\ntitle: Extension de navigateur\n---\n"
+                    "Cette extension de navigateur affiche les émissions de CO2 de votre navigation.\n",
+}
+
+
+@pytest.fixture
+def garden(tmp_path: Path) -> Path:
+    root = tmp_path / "garden"
+    root.mkdir()
+    for name, text in NOTES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "notesbot.yaml").write_text("synonyms: synonyms.yaml\n", encoding="utf-8")
+    (root / "synonyms.yaml").write_text("- navigateur, butineur\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def engine(garden: Path, tmp_path: Path) -> Engine:
+    engine, _ = Engine.open([garden], tmp_path / "index")
+    yield engine
+    engine.close()
+
+
+def first_path(engine: Engine, question: str) -> str:
+    answer = engine.ask(question, 3)
+    assert answer.hits, f"no hit for {question!r}"
+    return answer.hits[0].path
+
+
+def alternatives(engine: Engine, question: str) -> dict[str, list[tuple[str, str]]]:
+    understood = engine.searcher.understand(question)
+    return {c.surface: [(a.why, " ".join(a.terms)) for a in c.alternatives] for c in understood.concepts}
+
+
+def test_english_words_are_translated_to_french_of_the_index(engine: Engine) -> None:
+    alts = alternatives(engine, "how do I recycle my laptops?")
+    assert engine.searcher.understand("how do I recycle my laptops?").language == "en"
+    assert any(why == "translation" for why, _ in alts["recycle"])
+    assert first_path(engine, "how do I recycle my laptops?") == "recyclage.md"
+    assert first_path(engine, "guided tour of the museum for schools") == "musee.md"
+
+
+def test_translations_of_one_word_count_once(engine: Engine) -> None:
+    """dis_max: a passage gets a concept's best alternative plus a small share of the others."""
+    from bot.search import TIE_BREAKER, Concept, Understood
+
+    understood = engine.searcher.understand("recycle")
+    (concept,) = understood.concepts
+    assert len(concept.alternatives) >= 2
+    best = engine.searcher.rank(understood, 1)[0].score
+    singles = []
+    for alt in concept.alternatives:
+        alone = Understood("x", concepts=[Concept(concept.surface, [alt])])
+        hits = engine.searcher.rank(alone, 1)
+        singles.append(hits[0].score if hits else 0.0)
+    assert best <= max(singles) * (1 + TIE_BREAKER * (len(singles) - 1)) + 1e-9
+    assert best < sum(singles) or len([s for s in singles if s]) <= 1
+
+
+def test_french_questions_are_not_translated(engine: Engine) -> None:
+    understood = engine.searcher.understand("comment recycler les ordinateurs portables")
+    assert understood.language == "fr"
+    assert not any(a.why == "translation" for c in understood.concepts for a in c.alternatives)
+
+
+def test_typos_match_close_vocabulary_words(engine: Engine) -> None:
+    alts = alternatives(engine, "efacer les disques")
+    assert ("typo", engine.searcher.analyzer.stem("effacer")) in alts["efacer"]
+    assert first_path(engine, "efacer les disques") == "effacement.md"
+    assert first_path(engine, "recylage ordinateurs") == "recyclage.md"
+
+
+def test_short_words_are_not_corrected(engine: Engine) -> None:
+    alts = alternatives(engine, "dus")  # three letters: too short to guess
+    assert all(why != "typo" for why, _ in alts.get("dus", []))
+
+
+def test_corpus_synonyms_apply_and_reload_on_refresh(engine: Engine, garden: Path) -> None:
+    assert ("synonym", "navig") in alternatives(engine, "butineur")["butineur"]
+    assert first_path(engine, "butineur") == "extension.md"
+    (garden / "synonyms.yaml").write_text("- association, musée\n", encoding="utf-8")
+    fresh, _ = engine.refreshed()
+    try:
+        assert ("synonym", "navig") not in alternatives(fresh, "butineur").get("butineur", [])
+        assert ("synonym", "muse") in alternatives(fresh, "association")["association"]
+    finally:
+        fresh.close()
+
+
+def test_default_synonyms_link_planes_and_aviation(engine: Engine) -> None:
+    assert first_path(engine, "le numérique pollue plus que les avions") == "aviation.md"
+
+
+def test_quoted_phrase_excluded_word_and_tag(engine: Engine) -> None:
+    answer = engine.ask('ordinateur "disques durs"', 3)
+    assert answer.hits[0].path == "effacement.md"
+    paths = [h.path for h in engine.ask("ordinateur -recyclage", 5).hits]
+    assert "recyclage.md" not in paths and "effacement.md" in paths
+    paths = [h.path for h in engine.ask("ordinateur tag:don", 5).hits]
+    assert paths == ["effacement.md"]
+    paths = [h.path for h in engine.ask("ordinateur tag:dechets tag:climat", 5).hits]
+    assert set(paths) == {"effacement.md", "recyclage.md"}
+
+
+def test_plain_text_with_dashes_and_quotes_still_works(engine: Engine) -> None:
+    assert engine.ask("e-waste recyclage", 3).hits
+    assert first_path(engine, 'l\'ordinateur "portable') == "recyclage.md"
+
+
+def test_year_questions_look_for_years(tmp_path: Path) -> None:
+    root = tmp_path / "years"
+    root.mkdir()
+    (root / "a.md").write_text("# Institut\nL'institut a été créé en 2018 à Paris.\n", encoding="utf-8")
+    (root / "b.md").write_text("# Institut\nL'institut propose des formations à Paris.\n", encoding="utf-8")
+    (root / "c.md").write_text("# Autre\nUn rapport publié en 2020 sur le climat.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        assert first_path(engine, "en quelle année l'institut a-t-il été créé ?") == "a.md"
+        assert first_path(engine, "when was the institute founded?") == "a.md"
+    finally:
+        engine.close()
+
+
+def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, NOTESBOT_INDEX_DIR=str(tmp_path / "cli-index"))
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--explain", "--corpus", str(garden), "--top", "1",
+         "how to recyle laptops tag:dechets -musée"],
+        capture_output=True, text=True, env=env, timeout=60, check=True).stdout
+    assert "language: en" in out
+    assert "(translation" in out
+    assert "(typo" in out
+    assert "tags: dechets" in out and "excluded: musée" in out
+    assert "recyclage" in out.lower()
