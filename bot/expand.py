@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from bot.analysis import Analyzer, Word, fold, stopwords
 from bot.glossary import Glossary
@@ -58,9 +57,8 @@ class Expander:
     @classmethod
     def for_index(cls, files: IndexFiles, analyzer: Analyzer,
                   configs: Sequence[CorpusConfig]) -> Expander:
-        french = any("fr" in c.languages for c in configs) or not configs
-        glossaries = [Path(p) for c in configs for p in c.extra.get("glossaries", [])]
-        glossary = Glossary.load(glossaries) if french else None
+        french = any("fr" in c.languages and c.translate for c in configs) or not configs
+        glossary = Glossary.load([p for c in configs for p in c.glossaries]) if french else None
         synonyms = load_synonyms([p for c in configs for p in c.synonyms], analyzer)
         return cls(files.postings, analyzer, glossary, synonyms, Expansion(translate=french))
 

@@ -62,6 +62,8 @@ class CorpusConfig:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     languages: tuple[str, ...] = ("fr",)
     synonyms: tuple[Path, ...] = ()
+    glossaries: tuple[Path, ...] = ()  # the community's own English -> French terms
+    translate: bool = True  # English questions translated to the notes' French
     git_pull: bool = False
     source: Path | None = None  # the file this came from, if any
     extra: dict = field(default_factory=dict, compare=False)
@@ -118,6 +120,7 @@ def parse_config(root: Path, data: dict, source: Path | None = None) -> CorpusCo
     sites = tuple(_parse_site(root, item, where) for item in sites_data)
     base = source.parent if source else root
     synonyms = tuple(base / str(p) for p in _as_list(data.get("synonyms")))
+    glossaries = tuple(base / str(p) for p in _as_list(data.get("glossary")))
     exclude = tuple(str(p) for p in _as_list(data.get("exclude", list(DEFAULT_EXCLUDES))))
     languages = tuple(str(lang).lower() for lang in _as_list(data.get("languages", ["fr"])))
     return CorpusConfig(
@@ -126,6 +129,8 @@ def parse_config(root: Path, data: dict, source: Path | None = None) -> CorpusCo
         exclude=exclude,
         languages=languages or ("fr",),
         synonyms=synonyms,
+        glossaries=glossaries,
+        translate=bool(data.get("translate", True)),
         git_pull=bool(data.get("git_pull", False)),
         source=source,
     )

@@ -154,3 +154,25 @@ def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -
     assert "(typo" in out
     assert "tags: dechets" in out and "excluded: musée" in out
     assert "recyclage" in out.lower()
+
+
+def test_a_community_glossary_adds_its_own_terms(garden: Path, tmp_path: Path) -> None:
+    (garden / "notesbot.yaml").write_text("glossary: terms.tsv\n", encoding="utf-8")
+    (garden / "terms.tsv").write_text("# our words\nfield trip\tvisite guidée\n", encoding="utf-8")
+    engine, _ = Engine.open([garden], tmp_path / "index2")
+    try:
+        alts = alternatives(engine, "a field trip for schools")
+        assert ("translation", "visit guid") in alts["field trip"]
+        assert first_path(engine, "a field trip for schools") == "musee.md"
+    finally:
+        engine.close()
+
+
+def test_translation_can_be_turned_off_per_corpus(garden: Path, tmp_path: Path) -> None:
+    (garden / "notesbot.yaml").write_text("translate: false\n", encoding="utf-8")
+    engine, _ = Engine.open([garden], tmp_path / "index3")
+    try:
+        understood = engine.searcher.understand("how do I recycle my laptops?")
+        assert not any(a.why == "translation" for c in understood.concepts for a in c.alternatives)
+    finally:
+        engine.close()
