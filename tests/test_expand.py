@@ -162,7 +162,7 @@ def test_a_community_glossary_adds_its_own_terms(garden: Path, tmp_path: Path) -
     engine, _ = Engine.open([garden], tmp_path / "index2")
     try:
         alts = alternatives(engine, "a field trip for schools")
-        assert ("translation", "visit guid") in alts["field trip"]
+        assert ("translation", "visit guide") in alts["field trip"]
         assert first_path(engine, "a field trip for schools") == "musee.md"
     finally:
         engine.close()
