@@ -669,3 +669,10 @@ def infer_option_type(value: Any) -> int:
     if isinstance(value, Mapping) and "type" in value and "id" in value:
         return OptionType.CHANNEL
     return OptionType.STRING
+
+
+def iter_options(options: Iterable[Mapping[str, Any]] | None) -> Iterator[JSON]:
+    """Yield every command option, recursing into subcommands and groups."""
+    for option in options or []:
+        yield dict(option)
+        yield from iter_options(option.get("options"))
