@@ -12,18 +12,27 @@ from importlib.resources import files
 import Stemmer
 
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 4
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
 _CONTRACTION = re.compile(r"n't\b")
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![a-z])|[a-z0-9]+(?:-[a-z0-9]+)*")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
 
 
 def fold(text: str) -> str:
     """Lowercase, no accents, one kind of apostrophe: what both notes and questions go through."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return strip_marks(lower(text))
+
+
+def lower(text: str) -> str:
+    """Lowercase with one kind of apostrophe and space, accents kept (the stemmer needs them)."""
+    return unicodedata.normalize("NFC", text.casefold().translate(_FOLD))
+
+
+def strip_marks(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
@@ -60,31 +69,33 @@ class Analyzer:
 
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
-        folded = _CONTRACTION.sub("", fold(text))
+        text = _CONTRACTION.sub("", lower(text))
         out = []
-        for match in _TOKEN.finditer(folded):
+        for match in _TOKEN.finditer(text):
             token = match.group(0)
             if _NUMBER.fullmatch(token):
                 out.append(Word(token, token.replace(",", "."), match.start(), match.end()))
                 continue
             parts = token.split("-")
-            for part in parts if len(parts) > 1 else ():
-                if len(part) > 1 and part not in self.stop:
-                    out.append(Word(part, self.stem(part), match.start(), match.end()))
-            whole = "".join(parts)
-            if all(p in self.stop for p in parts) or len(whole) < 2:
-                continue  # a-t-il, est-ce
+            folded = [strip_marks(p) for p in parts]
+            for part, plain in zip(parts if len(parts) > 1 else (), folded, strict=False):
+                if len(plain) > 1 and plain not in self.stop:
+                    out.append(Word(plain, self.stem(part), match.start(), match.end()))
+            whole = "".join(folded)
+            if any(p in self.stop for p in folded[1:]) or len(whole) < 2:
+                continue  # doit-on, a-t-il, est-ce: a verb and its pronoun are not one word
             if whole not in self.stop:
-                out.append(Word(token, self.stem(whole), match.start(), match.end()))
+                out.append(Word("-".join(folded), self.stem("".join(parts)), match.start(), match.end()))
         return out
 
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]
 
     def stem(self, word: str) -> str:
+        """Snowball on the accented word (its rules need the accents: créée, utilisée), then fold."""
         if word.isdigit() or len(word) <= 2:
-            return word
-        return self._stemmer.stemWord(word)
+            return strip_marks(word)
+        return strip_marks(self._stemmer.stemWord(word))
 
 
 def spans_in(text: str) -> list[tuple[int, int, str]]:

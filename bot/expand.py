@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot import cues
 from bot.analysis import Analyzer, Word, fold, stopwords
 from bot.glossary import Glossary
 from bot.index import Postings
@@ -25,13 +26,9 @@ from bot.typos import TypoIndex
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
-YEAR_WEIGHT = 0.6
+CUE_WEIGHT = 2.5  # a stated answer type counts like a question word of this idf
 RARE_DF = 2  # a word this rare, next to a much more common neighbour, may be a typo too
 _RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_WHEN = {"quand", "when"}
-_YEAR_WORDS = {"annee", "year"}
-_WHICH = {"quelle", "quel", "which", "what", "en", "in"}
 
 
 @dataclass
@@ -83,26 +80,15 @@ class Expander:
         if self.options.typos:
             for concept in concepts:
                 self._add_typos(concept, understood)
-        if _asks_for_year(raw):
-            self._add_year_cue(concepts)
+        self._add_cues(raw, concepts)
         return concepts
 
-    @cached_property
-    def _years(self) -> list[str]:
-        return [t for t in self.postings.vocab if _YEAR.fullmatch(t)]
-
-    def _add_year_cue(self, concepts: list[Concept]) -> None:
-        """A question asking for a year ("en quelle année", "when") also looks for years.
-
-        Each year counts about the same, whatever its rarity: the cue is "a year is said here".
-        """
-        years = [(y, float(self.postings.idf[self.postings.term_ids[y]])) for y in self._years]
-        years = [(y, idf) for y, idf in years if idf > 0]
-        if not years:
-            return
-        typical = sorted(idf for _, idf in years)[len(years) // 2]
-        alts = [Alternative((y,), YEAR_WEIGHT * typical / idf, "year", y) for y, idf in years]
-        concepts.append(Concept("(a year)", alts))
+    def _add_cues(self, raw: list[str], concepts: list[Concept]) -> None:
+        """"quand", "how many", "combien de temps": also look for a year, a number, a duration."""
+        for marker in cues.asked(raw):
+            if self.postings.df(marker):
+                concepts.append(Concept(f"({marker[1:]} asked)",
+                                        [Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True)]))
 
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"
@@ -143,6 +129,8 @@ class Expander:
 
     def _add_misspelt_translation(self, concept: Concept) -> None:
         """An English word unknown to both the notes and the glossary may be a misspelt one."""
+        if len(concept.surface) < 5:
+            return  # "ream" is not "dream": short words have too many neighbours
         for english, distance in self._glossary_typos.candidates(concept.surface)[:1]:
             weight = TYPO_WEIGHT[distance] * TRANSLATION_WEIGHT
             for french in self.glossary.entries[(english,)]:
@@ -208,14 +196,6 @@ class Expander:
                             f"{'s' if distance > 1 else ''})"))
         if not df and not found:
             understood.notes.append(f"'{concept.surface}' is not in the notes")
-
-
-def _asks_for_year(raw: list[str]) -> bool:
-    """"quand", "when", "en quelle année", "which year" (not "combien d'années": a duration)."""
-    if _WHEN.intersection(raw):
-        return True
-    return any(w in _YEAR_WORDS and _WHICH.intersection(raw[max(0, i - 2) : i])
-               for i, w in enumerate(raw))
 
 
 def _plain(question: str) -> str:

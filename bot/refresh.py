@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import cues
 from bot.analysis import Analyzer
 from bot.chunking import split_note
-from bot.index import TermCounts, build_postings, concat_counts
+from bot.index import K1, B, TermCounts, build_postings, concat_counts
 from bot.notes import Note, Problem, SourceFile, digest, discover, fallback_title, load_note
 from bot.sites import CorpusConfig, load_corpus_config
 from bot.store import FORMAT_VERSION, IndexFiles, StoreError, load_index, write_index
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what a build produces for the same notes changes (records, splitting): saved indexes
 # made by an older recipe are rebuilt rather than reused.
-RECIPE = 2
+RECIPE = 4
 TITLE_REPEAT = 2  # a word of the note title counts as much as two words of the text
 HEADING_REPEAT = 2
 
@@ -77,7 +78,7 @@ def fingerprint(configs: Sequence[CorpusConfig], sources: Sequence[Sequence[Sour
                 analyzer: Analyzer) -> str:
     """Changes when a note file, a corpus configuration or the analysis changes."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT_VERSION}|{RECIPE}|{analyzer.signature}|{TITLE_REPEAT}|{HEADING_REPEAT}".encode())
+    h.update(recipe(analyzer).encode())
     for config, files in zip(configs, sources, strict=True):
         h.update(str(config.root).encode() + b"\0")
         if config.source is not None:
@@ -85,6 +86,11 @@ def fingerprint(configs: Sequence[CorpusConfig], sources: Sequence[Sequence[Sour
         for f in files:
             h.update(f"{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def recipe(analyzer: Analyzer) -> str:
+    """Everything besides the notes that decides what a build produces."""
+    return f"{FORMAT_VERSION}|{RECIPE}|{analyzer.signature}|{TITLE_REPEAT}|{HEADING_REPEAT}|{K1}|{B}"
 
 
 def analyzer_for(configs: Sequence[CorpusConfig]) -> Analyzer:
@@ -95,7 +101,7 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     """Indexed terms of a passage: title and headings weigh more than the text by repetition."""
     terms = analyzer.terms(title) * TITLE_REPEAT
     terms += analyzer.terms(" ".join(heading)) * HEADING_REPEAT
-    return terms + analyzer.terms(text)
+    return terms + analyzer.terms(text) + cues.markers(text)
 
 
 @dataclass
@@ -166,8 +172,7 @@ def _reusable(previous: IndexFiles | None, configs: Sequence[CorpusConfig],
     if previous is None:
         return None
     meta = previous.meta
-    if (meta.get("analyzer") != analyzer.signature or meta.get("format") != FORMAT_VERSION
-            or meta.get("recipe") != RECIPE):
+    if meta.get("recipe") != recipe(analyzer):
         return None
     if meta.get("config_digest") != _config_digest(configs):
         return None  # URL rules or sites changed: every note is read again
@@ -299,7 +304,7 @@ def _assemble(entries: list[_Entry], configs: Sequence[CorpusConfig],
         "fingerprint": fingerprint(configs, sources, analyzer),
         "config_digest": _config_digest(configs),
         "analyzer": analyzer.signature,
-        "recipe": RECIPE,
+        "recipe": recipe(analyzer),
         "languages": list(analyzer.languages),
         "built_at": time.time(),
         "synonyms": [str(p) for c in configs for p in c.synonyms],

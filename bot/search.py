@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.analysis import Analyzer, fold
-from bot.index import select_top
 from bot.query import parse_question
 from bot.store import IndexFiles
 
 TIE_BREAKER = 0.2  # how much the other alternatives of a word add to the best one (dis_max)
-GOOD_MATCH = 0.34
-SECTION_START_BONUS = float(__import__("os").environ.get("NB_SSB", "0.05"))
-COORD = float(__import__("os").environ.get("NB_COORD", "1"))  # share of the question's weight the best passage must cover to be "good"
+GOOD_MATCH = 0.34  # share of the question's weight the best passage must cover to be "good"
+NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 
 
 @dataclass
@@ -24,8 +22,9 @@ class Alternative:
 
     terms: tuple[str, ...]
     weight: float = 1.0
-    why: str = "word"  # word | translation | synonym | typo
+    why: str = "word"  # word | translation | synonym | typo | answer type
     shown: str = ""  # the word or phrase behind the terms, for --explain
+    flat: bool = False  # scored by term frequency only, whatever the term's rarity
 
 
 @dataclass
@@ -102,48 +101,60 @@ class Searcher:
         return SearchResult(understood, self.rank(understood, k))
 
     def rank(self, understood: Understood, k: int) -> list[Hit]:
-        n = self.postings.n_docs
-        if n == 0 or not understood.concepts:
+        if self.postings.n_docs == 0 or not understood.concepts:
             return []
-        scores = np.zeros(n)
-        matched = np.zeros(n, np.float32)  # weight of the question each passage covers
-        touched = []
-        total_weight = 0.0
-        for concept in understood.concepts:
-            weight = self._concept_weight(concept)
-            total_weight += weight
-            ids = self._score_concept(concept, scores)
-            if ids is not None:
-                matched[ids] += weight
-                touched.append(ids)
+        parts = [(self._concept_weight(c), self._concept_scores(c)) for c in understood.concepts]
+        total_weight = sum(w for w, _ in parts)
+        touched = [got[0] for _, got in parts if got is not None]
         if not touched:
             return []
-        if total_weight > 0 and COORD < 1:  # passages that cover more of the question go first
-            scores *= COORD + (1 - COORD) * (matched / total_weight)
         candidates = np.unique(np.concatenate(touched))
         allowed = self._allowed(understood)
         if allowed is not None:
             candidates = candidates[allowed[candidates]]
-        pool = max(50, 10 * k)
-        top = select_top(scores, candidates, pool)
-        if len(top) < pool:  # tiny corpora: BM25 may give 0 to every word (idf of 0 or floor)
-            rest = [int(c) for c in candidates if scores[c] <= 0]
-            rest.sort(key=lambda c: (-matched[c], c))
-            top += [(c, float(scores[c])) for c in rest[: pool - len(top)]]
-        hits = [Hit(i, s, {}, float(matched[i]) / total_weight if total_weight else 0.0)
-                for i, s in top]
-        hits = self._prefer_section_starts(hits[: max(20, 2 * k)]) + hits[max(20, 2 * k) :]
+        if not len(candidates):
+            return []
+        scores, matched = self._combine(candidates, parts)
+        if total_weight > 0:
+            matched /= total_weight
+        order = _best_first(candidates, scores, max(50, 10 * k))
+        hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i])) for i in order]
         if understood.phrases:
             hits = self._phrases_first(hits, understood.phrases)
-        return hits[:k]
-
-    def _prefer_section_starts(self, hits: list[Hit]) -> list[Hit]:
-        """A section's first window usually says what the section is about: a small head start."""
+        hits = hits[:k]
         for hit in hits:
-            hit.record = self.files.passage(hit.passage)
-            if not hit.record.get("part"):
-                hit.score *= 1 + SECTION_START_BONUS
-        return sorted(hits, key=lambda h: (-h.score, h.passage))
+            hit.record = hit.record or self.files.passage(hit.passage)
+        return hits
+
+    def _combine(self, candidates: np.ndarray,
+                 parts: list[tuple[float, tuple[np.ndarray, np.ndarray] | None]]) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and covered weight of the candidates, concept by concept.
+
+        A passage also inherits a share of what the rest of its note says about a concept (the
+        note names the institute in its introduction, the passage gives the figure), so a
+        passage is judged in the context of its note.
+        """
+        scores = np.zeros(len(candidates))
+        matched = np.zeros(len(candidates))
+        doc_note = self.files.doc_note
+        cand_notes = np.asarray(doc_note[candidates])
+        for weight, got in parts:
+            if got is None:
+                continue
+            ids, vals = got
+            pos = np.minimum(np.searchsorted(candidates, ids), len(candidates) - 1)
+            found = candidates[pos] == ids  # filtered-out passages are not candidates
+            own = np.zeros(len(candidates))
+            own[pos[found]] = vals[found]
+            contribution = own
+            covered = (own > 0).astype(float)
+            if NOTE_CONTEXT > 0:
+                inherited = NOTE_CONTEXT * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
+                contribution = np.maximum(own, inherited)
+                covered = np.maximum(covered, NOTE_CONTEXT * (inherited > 0))
+            scores += contribution
+            matched += weight * covered
+        return scores, matched
 
     def _concept_weight(self, concept: Concept) -> float:
         """idf of the concept's best-known term; an unknown word weighs like a rare one."""
@@ -155,14 +166,13 @@ class Searcher:
                 best = max(best, math.log((n + 1) / (df + 0.5)) * (alt.weight if df else 1.0))
         return best
 
-    def _score_concept(self, concept: Concept, scores: np.ndarray) -> np.ndarray | None:
-        """Add the concept's score to `scores`; return the passages it matched."""
-        if concept.exact:  # a plain word: rank-bm25's own contribution, unchanged
+    def _concept_scores(self, concept: Concept) -> tuple[np.ndarray, np.ndarray] | None:
+        """(passages, scores) of one concept: its best alternative plus a share of the others."""
+        if concept.exact and not concept.alternatives[0].flat:  # a plain word: rank-bm25's own contribution, unchanged
             hit = self.postings.postings(concept.alternatives[0].terms[0])
             if hit is None or not len(hit[0]):
                 return None
-            scores[hit[0]] += hit[1]
-            return np.asarray(hit[0])
+            return np.asarray(hit[0]), np.asarray(hit[1])
         per_alt = []
         for alt in concept.alternatives:
             parts = [self.postings.postings(t) for t in alt.terms]
@@ -171,6 +181,8 @@ class Searcher:
                 continue
             ids = np.concatenate([p[0] for p in parts])
             vals = np.concatenate([p[1] for p in parts]) * (alt.weight / math.sqrt(len(alt.terms)))
+            if alt.flat:  # keep BM25's saturation of the count, drop the rarity
+                vals = vals / max(float(self.postings.idf[self.postings.term_ids[alt.terms[0]]]), 1e-9)
             per_alt.append((ids, vals))
         if not per_alt:
             return None
@@ -179,8 +191,7 @@ class Searcher:
         for row, (alt_ids, vals) in enumerate(per_alt):
             np.add.at(table[row], np.searchsorted(ids, alt_ids), vals)
         best = table.max(axis=0)
-        scores[ids] += best + TIE_BREAKER * (table.sum(axis=0) - best)
-        return ids
+        return ids, best + TIE_BREAKER * (table.sum(axis=0) - best)
 
     def _allowed(self, understood: Understood) -> np.ndarray | None:
         """Passages that pass the tag filter and contain no excluded word; None when no filter."""
@@ -201,7 +212,37 @@ class Searcher:
     def _phrases_first(self, hits: list[Hit], phrases: list[str]) -> list[Hit]:
         wanted = [" ".join(fold(p).split()) for p in phrases]
         for hit in hits:
-            text = hit.record or self.files.passage(hit.passage)
+            hit.record = hit.record or self.files.passage(hit.passage)
+            text = hit.record
             haystack = " ".join(fold(" ".join([text["title"], *text["heading"], text["text"]])).split())
             hit.phrase = all(p in haystack for p in wanted)
         return sorted(hits, key=lambda h: not h.phrase)  # stable: score order kept within groups
+
+
+def _note_best(notes: np.ndarray, vals: np.ndarray):
+    """Per note, the best value among its passages, as a lookup on note numbers.
+
+    `notes` is sorted, because passages are stored note by note.
+    """
+    starts = np.flatnonzero(np.r_[True, notes[1:] != notes[:-1]])
+    best_notes, best_vals = notes[starts], np.maximum.reduceat(vals, starts)
+
+    def lookup(wanted: np.ndarray) -> np.ndarray:
+        pos = np.minimum(np.searchsorted(best_notes, wanted), len(best_notes) - 1)
+        return np.where(best_notes[pos] == wanted, best_vals[pos], 0.0)
+
+    return lookup
+
+
+def _best_first(candidates: np.ndarray, scores: np.ndarray, pool: int) -> np.ndarray:
+    """Positions of the `pool` best candidates: positive scores first (ties by passage order),
+    then, for tiny corpora where BM25 gives 0 everywhere, matched passages by passage order."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > 2 * pool:
+        cut = np.partition(scores[positive], len(positive) - pool)[len(positive) - pool]
+        positive = positive[scores[positive] >= cut]
+    order = positive[np.lexsort((candidates[positive], -scores[positive]))][:pool]
+    if len(order) < pool:
+        rest = np.flatnonzero(scores <= 0)
+        order = np.concatenate([order, rest[: pool - len(order)]])
+    return order

@@ -1,0 +1,56 @@
+"""Expected answer types: a question asking "when", "how many" or "how long" wants a passage that
+states a year, a number or a duration. Passages carry one marker term per type they contain
+(indexed like words, so BM25 statistics stay honest); questions that ask for a type look for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+YEAR = "#year"
+NUMBER = "#number"
+DURATION = "#duration"
+
+_YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
+_NUMBER_RE = re.compile(r"\d")
+_UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
+          r"months?|years?|secondes?|seconds?")
+_DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
+
+# Raw question words (folded) or word pairs that ask for each type.
+_ASKS = {
+    YEAR: ({"quand", "when"}, {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
+                               ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when")}),
+    NUMBER: ({"combien", "pourcentage", "percentage", "montant", "nombre"},
+             {("how", "many"), ("how", "much"), ("quelle", "part"), ("what", "share"), ("what", "proportion"),
+              ("quelle", "proportion"), ("quel", "prix"), ("what", "price"), ("de", "combien")}),
+    DURATION: ({"duree", "durer", "dure", "long"},
+               {("combien", "temps"), ("how", "long"), ("quelle", "heure"), ("what", "time"),
+                ("how", "often"), ("quelle", "frequence")}),
+}
+
+
+def markers(text: str) -> list[str]:
+    """The answer types a passage's text states, one marker each."""
+    found = []
+    if _YEAR_RE.search(text):
+        found.append(YEAR)
+    if _NUMBER_RE.search(text):
+        found.append(NUMBER)
+    if _DURATION_RE.search(text):
+        found.append(DURATION)
+    return found
+
+
+def asked(raw: list[str]) -> list[str]:
+    """The answer types a question (folded raw words, stopwords kept) asks for."""
+    pairs = set(zip(raw, raw[1:], strict=False))
+    wanted = []
+    for marker, (words, word_pairs) in _ASKS.items():
+        if words.intersection(raw) or word_pairs & pairs:
+            wanted.append(marker)
+    if DURATION in wanted and "long" in raw and ("how", "long") not in pairs:
+        wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"
+    if NUMBER in wanted and (DURATION in wanted or YEAR in wanted):
+        wanted.remove(NUMBER)  # the more precise type says it already
+    return wanted

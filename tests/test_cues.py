@@ -1,0 +1,28 @@
+"""Expected answer types: markers in passages, the types questions ask for."""
+
+from bot.analysis import fold
+from bot.cues import DURATION, NUMBER, YEAR, asked, markers
+
+
+def raw(question: str) -> list[str]:
+    return fold(question).replace("'", " ").replace("?", " ").split()
+
+
+def test_passages_are_marked_with_what_they_state() -> None:
+    assert markers("L'INR a été créé en 2018.") == [YEAR, NUMBER]
+    assert markers("Entre 25 000 € et 250 000 €") == [NUMBER]
+    assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
+    assert DURATION in markers("de 9h30 à 18h30")
+    assert markers("Aucun chiffre ici.") == []
+    assert YEAR not in markers("3,2018 kg ou 12018 visiteurs")
+
+
+def test_questions_ask_for_a_type() -> None:
+    assert asked(raw("En quelle année l'INR a-t-il été créé ?")) == [YEAR]
+    assert asked(raw("When was the institute founded?")) == [YEAR]
+    assert asked(raw("Combien de monuments ont participé ?")) == [NUMBER]
+    assert asked(raw("How many criteria does the RGESN have?")) == [NUMBER]
+    assert asked(raw("Combien de temps dure le module ?")) == [DURATION]
+    assert asked(raw("How long does module 1 take?")) == [DURATION]
+    assert asked(raw("numérique ou digital")) == []
+    assert asked(raw("a long-term strategy")) == []
