@@ -10,9 +10,11 @@ import re
 YEAR = "#year"
 NUMBER = "#number"
 DURATION = "#duration"
+PERCENT = "#percent"
 
 _YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
 _NUMBER_RE = re.compile(r"\d")
+_PERCENT_RE = re.compile(r"\d\s*%|\d\s*(?:pour ?cent|percent)\b", re.I)
 _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
           r"months?|years?|secondes?|seconds?")
 _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
@@ -21,9 +23,10 @@ _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re
 _ASKS = {
     YEAR: ({"quand", "when"}, {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
                                ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when")}),
-    NUMBER: ({"combien", "pourcentage", "percentage", "montant", "nombre"},
-             {("how", "many"), ("how", "much"), ("quelle", "part"), ("what", "share"), ("what", "proportion"),
-              ("quelle", "proportion"), ("quel", "prix"), ("what", "price"), ("de", "combien")}),
+    NUMBER: ({"combien", "montant", "nombre"},
+             {("how", "many"), ("how", "much"), ("quel", "prix"), ("what", "price"), ("de", "combien")}),
+    PERCENT: ({"pourcentage", "percentage", "proportion"},
+              {("quelle", "part"), ("what", "share"), ("what", "part")}),
     DURATION: ({"duree", "durer", "dure", "long"},
                {("combien", "temps"), ("how", "long"), ("quelle", "heure"), ("what", "time"),
                 ("how", "often"), ("quelle", "frequence")}),
@@ -39,6 +42,8 @@ def markers(text: str) -> list[str]:
         found.append(NUMBER)
     if _DURATION_RE.search(text):
         found.append(DURATION)
+    if _PERCENT_RE.search(text):
+        found.append(PERCENT)
     return found
 
 
@@ -51,6 +56,6 @@ def asked(raw: list[str]) -> list[str]:
             wanted.append(marker)
     if DURATION in wanted and "long" in raw and ("how", "long") not in pairs:
         wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"
-    if NUMBER in wanted and (DURATION in wanted or YEAR in wanted):
+    if NUMBER in wanted and (DURATION in wanted or YEAR in wanted or PERCENT in wanted):
         wanted.remove(NUMBER)  # the more precise type says it already
     return wanted

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
+from itertools import product
 from importlib.resources import files
 from pathlib import Path
 
@@ -67,10 +68,12 @@ def parse_glossary(text: str) -> dict[tuple[str, ...], list[str]]:
 
 
 def _variants(words: list[str]) -> list[tuple[str, ...]]:
-    """The phrase as written, then with its last word lemmatised (drives, drove? no: drives)."""
-    last = words[-1]
+    """The expression as written, then with its words lemmatised ("accounts for", "drives")."""
+    options = [[w, *dict.fromkeys(english_lemmas(w))] for w in words]
     out = [tuple(words)]
-    out += [tuple(words[:-1]) + (lemma,) for lemma in english_lemmas(last) if lemma != last]
+    for combo in product(*options):
+        if combo not in out:
+            out.append(combo)
     return out
 
 

@@ -1,7 +1,7 @@
 """Expected answer types: markers in passages, the types questions ask for."""
 
 from bot.analysis import fold
-from bot.cues import DURATION, NUMBER, YEAR, asked, markers
+from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, markers
 
 
 def raw(question: str) -> list[str]:
@@ -14,6 +14,7 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
     assert DURATION in markers("de 9h30 à 18h30")
     assert markers("Aucun chiffre ici.") == []
+    assert PERCENT in markers("Il représente 3,8% des émissions")
     assert YEAR not in markers("3,2018 kg ou 12018 visiteurs")
 
 
@@ -24,5 +25,7 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("How many criteria does the RGESN have?")) == [NUMBER]
     assert asked(raw("Combien de temps dure le module ?")) == [DURATION]
     assert asked(raw("How long does module 1 take?")) == [DURATION]
+    assert asked(raw("What share of emissions does digital account for?")) == [PERCENT]
+    assert asked(raw("Quelle part des émissions ?")) == [PERCENT]
     assert asked(raw("numérique ou digital")) == []
     assert asked(raw("a long-term strategy")) == []
