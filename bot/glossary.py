@@ -6,8 +6,8 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
-from itertools import product
 from importlib.resources import files
+from itertools import product
 from pathlib import Path
 
 from bot.analysis import fold
