@@ -8,6 +8,7 @@ translations weighs no more than a word with one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -190,9 +191,12 @@ class Expander:
         found = self.typo_index.candidates(term)
         if df:  # a rare real word: only much more common neighbours one edit away
             found = [(w, d) for w, d in found if d == 1 and self.postings.df(w) >= 20 * (df + 1)]
-        for word, distance in found[:3]:
+        closest = [(w, d) for w, d in found if d == found[0][1]] if found else []
+        # Several equally close words make each guess less likely: "tarte" is part? art? tant?
+        doubt = math.sqrt(len(closest)) if closest else 1.0
+        for word, distance in closest[:3]:
             concept.alternatives.append(
-                Alternative((word,), TYPO_WEIGHT[distance], "typo", f"{word} ({distance} edit"
+                Alternative((word,), TYPO_WEIGHT[distance] / doubt, "typo", f"{word} ({distance} edit"
                             f"{'s' if distance > 1 else ''})"))
         if not df and not found:
             understood.notes.append(f"'{concept.surface}' is not in the notes")

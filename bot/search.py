@@ -12,7 +12,7 @@ from bot.query import parse_question
 from bot.store import IndexFiles
 
 TIE_BREAKER = 0.2  # how much the other alternatives of a word add to the best one (dis_max)
-GOOD_MATCH = 0.34  # share of the question's weight the best passage must cover to be "good"
+GOOD_MATCH = 0.4  # share of the question's weight the best passage must cover to be "good"
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 
 
@@ -127,7 +127,7 @@ class Searcher:
         return hits
 
     def _combine(self, candidates: np.ndarray,
-                 parts: list[tuple[float, tuple[np.ndarray, np.ndarray] | None]]) -> tuple[np.ndarray, np.ndarray]:
+                 parts: list[tuple[float, tuple | None]]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and covered weight of the candidates, concept by concept.
 
         A passage also inherits a share of what the rest of its note says about a concept (the
@@ -141,13 +141,14 @@ class Searcher:
         for weight, got in parts:
             if got is None:
                 continue
-            ids, vals = got
+            ids, vals, credit = got
             pos = np.minimum(np.searchsorted(candidates, ids), len(candidates) - 1)
             found = candidates[pos] == ids  # filtered-out passages are not candidates
             own = np.zeros(len(candidates))
             own[pos[found]] = vals[found]
+            covered = np.zeros(len(candidates))
+            covered[pos[found]] = credit[found]
             contribution = own
-            covered = (own > 0).astype(float)
             if NOTE_CONTEXT > 0:
                 inherited = NOTE_CONTEXT * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
                 contribution = np.maximum(own, inherited)
@@ -166,32 +167,56 @@ class Searcher:
                 best = max(best, math.log((n + 1) / (df + 0.5)) * (alt.weight if df else 1.0))
         return best
 
-    def _concept_scores(self, concept: Concept) -> tuple[np.ndarray, np.ndarray] | None:
-        """(passages, scores) of one concept: its best alternative plus a share of the others."""
-        if concept.exact and not concept.alternatives[0].flat:  # a plain word: rank-bm25's own contribution, unchanged
+    def _concept_scores(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(passages, scores, credit) of one concept: its best alternative plus a share of the
+        others; credit is the weight of the best alternative found (1 for the word itself)."""
+        if concept.exact and not concept.alternatives[0].flat:  # a plain word: rank-bm25's own score
             hit = self.postings.postings(concept.alternatives[0].terms[0])
             if hit is None or not len(hit[0]):
                 return None
-            return np.asarray(hit[0]), np.asarray(hit[1])
+            return np.asarray(hit[0]), np.asarray(hit[1]), np.ones(len(hit[0]))
+        base = self._base_idf(concept)
         per_alt = []
         for alt in concept.alternatives:
-            parts = [self.postings.postings(t) for t in alt.terms]
-            parts = [p for p in parts if p is not None and len(p[0])]
-            if not parts:
+            found = [(t, self.postings.postings(t)) for t in alt.terms]
+            found = [(t, p) for t, p in found if p is not None and len(p[0])]
+            if not found:
                 continue
-            ids = np.concatenate([p[0] for p in parts])
-            vals = np.concatenate([p[1] for p in parts]) * (alt.weight / math.sqrt(len(alt.terms)))
-            if alt.flat:  # keep BM25's saturation of the count, drop the rarity
-                vals = vals / max(float(self.postings.idf[self.postings.term_ids[alt.terms[0]]]), 1e-9)
-            per_alt.append((ids, vals))
+            ids = np.concatenate([p[0] for _, p in found])
+            vals = np.concatenate([self._as_base(t, p[1], base, alt) for t, p in found])
+            per_alt.append((ids, vals * (alt.weight / math.sqrt(len(alt.terms))), alt.weight))
         if not per_alt:
             return None
         ids = np.unique(np.concatenate([a[0] for a in per_alt]))
         table = np.zeros((len(per_alt), len(ids)))
-        for row, (alt_ids, vals) in enumerate(per_alt):
-            np.add.at(table[row], np.searchsorted(ids, alt_ids), vals)
+        credit = np.zeros(len(ids))
+        for row, (alt_ids, vals, weight) in enumerate(per_alt):
+            where = np.searchsorted(ids, alt_ids)
+            np.add.at(table[row], where, vals)
+            credit[where] = np.maximum(credit[where], min(weight, 1.0))
         best = table.max(axis=0)
-        return ids, best + TIE_BREAKER * (table.sum(axis=0) - best)
+        return ids, best + TIE_BREAKER * (table.sum(axis=0) - best), credit
+
+    def _idf(self, term: str) -> float:
+        i = self.postings.term_ids.get(term)
+        return 0.0 if i is None else float(self.postings.idf[i])
+
+    def _base_idf(self, concept: Concept) -> float:
+        """The rarity synonyms and corrections of a word are scored with: the word's own, when
+        the notes have it (as Lucene's SynonymQuery scores synonyms as one term). A rare synonym
+        or correction must not outweigh the word the member typed. Translations keep their own
+        rarity: the English word's rarity in French notes says nothing."""
+        own = [self._idf(t) for a in concept.alternatives if a.why == "word" for t in a.terms
+               if self.postings.df(t)]
+        return min(own) if own else 0.0
+
+    def _as_base(self, term: str, vals: np.ndarray, base: float, alt: Alternative) -> np.ndarray:
+        idf = self._idf(term)
+        if alt.flat:  # keep BM25's saturation of the count, drop the rarity
+            return vals / max(idf, 1e-9)
+        if alt.why not in ("synonym", "typo") or idf <= 0 or base <= 0:
+            return vals
+        return vals * min(1.0, base / idf)  # never more than the word itself would get
 
     def _allowed(self, understood: Understood) -> np.ndarray | None:
         """Passages that pass the tag filter and contain no excluded word; None when no filter."""
