@@ -95,7 +95,8 @@ class Answerer:
 
     def _wiki(self, record: dict, target: str) -> str:
         name, _, heading = target.partition("#")
-        name = splitext(basename(name.strip()))[0] if name.strip().endswith(".md") else name.strip()
+        name = basename(name.strip())  # [[Notes/Name]] names the note by its path
+        name = splitext(name)[0] if name.endswith(".md") else name
         if not name:  # [[#Heading]]: a heading of this note
             page = record["url"].split("#")[0]
             return f"{page}#{slugify(heading)}" if page else ""

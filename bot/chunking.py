@@ -13,7 +13,8 @@ WINDOW_WORDS = 200
 OVERLAP_WORDS = 50
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
+_HTML_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.S | re.I)
+_ID = re.compile(r"""(?<![\w-])id\s*=\s*["']?([^"'\s>]+)""", re.I)  # not data-id=
 _FENCE = re.compile(r"^\s*(```|~~~)", re.M)
 # Front matter keys that are layout plumbing, not something a reader would ask about.
 _PLUMBING = {
@@ -45,6 +46,8 @@ class _Heading:
     level: int
     text: str
     markdown: bool
+    id: str = ""  # an id written in the source (`<h2 id="x">`): the page has that anchor, whatever the style
+    one_line: bool = True
 
 
 def find_headings(body: str) -> list[_Heading]:
@@ -60,8 +63,10 @@ def find_headings(body: str) -> list[_Heading]:
         pos += len(line) + 1
     for match in _HTML_HEADING.finditer(body):
         if not _inside(match.start(), fenced):
+            written_id = _ID.search(match.group(2))
             headings.append(_Heading(match.start(), match.end(), int(match.group(1)),
-                                     inline_text(match.group(2)), False))
+                                     inline_text(match.group(3)), False,
+                                     written_id.group(1) if written_id else "", "\n" not in match.group(0)))
     headings.sort(key=lambda h: h.start)
     return headings
 
@@ -92,21 +97,27 @@ def split_note(note: Note, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WO
         stack.append((heading.level, heading.text, anchors[i]))
         path = tuple(text for _, text, _ in stack if text)
         anchor = next((a for _, _, a in reversed(stack) if a), "")
-        passages += _windows(note, path, anchor, _lines(section), extract_links(section), window, overlap)
+        # links of the heading line count too: `### [The article](https://…)` is the passage's source
+        links = extract_links(body[heading.start : end])
+        passages += _windows(note, path, anchor, _lines(section), links, window, overlap)
     return passages
 
 
 def _anchors(note: Note, headings: list[_Heading]) -> list[str]:
+    """The `id` each heading has on the published page ('' when it has none)."""
     style = note.site.anchors
-    if style.style == "none" or (style.layouts and note.layout not in style.layouts):
-        return [""] * len(headings)
+    styled = style.style != "none" and (not style.layouts or note.layout in style.layouts)
     seen: dict[str, int] = {}
     anchors = []
     for h in headings:
-        if h.level in style.levels and (h.markdown or not style.markdown_only):
-            anchors.append(unique_anchor(anchor_for(note.site, h.text), seen))
-        else:
+        if h.id:
+            anchors.append(h.id)
+        elif not styled or h.level not in style.levels or (style.markdown_only and not h.markdown):
             anchors.append("")
+        elif style.style == "slugify":  # markdown-it-anchor: a repeated heading gets -1, -2
+            anchors.append(unique_anchor(anchor_for(note.site, h.text), seen))
+        else:  # MiNumEco's transform: one line per <h2>, and repeats keep the same id
+            anchors.append(anchor_for(note.site, h.text) if h.one_line else "")
     return anchors
 
 
@@ -145,7 +156,7 @@ def _windows(note: Note, heading: tuple[str, ...], anchor: str, lines: list[str]
             words += sizes[end]
             end += 1
         text = "\n".join(blocks[start:end])
-        passages.append(Passage(note, heading, anchor, text, _links_in(text, links)))
+        passages.append(Passage(note, heading, anchor, text, _links_in(text, links, heading)))
         if end >= len(blocks):
             break
         back, kept = end, 0
@@ -177,5 +188,7 @@ def _blocks(lines: list[str], window: int) -> list[str]:
     return blocks
 
 
-def _links_in(text: str, links: list[Link]) -> list[Link]:
-    return [link for link in links if link.text and link.text in text]
+def _links_in(text: str, links: list[Link], heading: tuple[str, ...] = ()) -> list[Link]:
+    """The links of a section that show in this window (or in the heading above it)."""
+    title = " ".join(heading)
+    return [link for link in links if link.text and (link.text in text or link.text in title)]

@@ -52,6 +52,8 @@ def load_questions(path: Path) -> list[EvalQuestion]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EvalError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except yaml.YAMLError as exc:
         raise EvalError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, list) or not data:

@@ -10,18 +10,23 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _NJK_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
 _NJK_EXPR = re.compile(r"\{\{.*?\}\}", re.S)
 _NJK_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+# Attributes of an HTML tag: a quoted value may hold `>` (an iframe's `srcdoc="<style>…"`).
+_ATTRS = r"""(?:"[^"]*"|'[^'<>]*'|[^'"<>])*"""
+_RAW_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)  # content is not text
 _WIKI = re.compile(r"(!?)\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]")
-_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.S | re.I)
-_IMG = re.compile(r"<img\b[^>]*>", re.I)
-_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_LINK_TITLE = r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?"""  # [text](url "a title, with l'apostrophe")
+_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?" + _LINK_TITLE
+                    + r"\s*\)(?:\{[^{}\n]*\})?")  # markdown-it-attrs: ![alt](src){width=600}
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?" + _LINK_TITLE + r"\s*\)")
+_A = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(.*?)</a\s*>""", re.S | re.I)
+_IMG = re.compile(r"<img\b" + _ATTRS + ">", re.I)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)  # alt="l'objet" keeps its apostrophe
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 _BARE_URL = re.compile(r"(?<![(\"'=<\[])\bhttps?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|section|article|br|li|ul|ol|tr|td|th|table|h[1-6]|blockquote|figure|figcaption|"
-    r"picture|iframe|details|summary|header|footer|nav|button)\b[^>]*>", re.I)
-_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+    r"picture|iframe|details|summary|header|footer|nav|button)\b" + _ATTRS + ">", re.I)
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s" + _ATTRS + ")?/?>")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
                        r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -62,7 +67,7 @@ def extract_links(source: str) -> list[Link]:
     for m in _WIKI.finditer(source):
         if not m.group(1):  # an embed ![[x.png]] is not a link
             target = m.group(2).strip()
-            add(m, Link(inline_text(m.group(3) or target.split("#")[0] or target), target, "wiki"))
+            add(m, Link(inline_text(_wiki_label(target, m.group(3))), target, "wiki"))
         else:
             taken.append(m.span())
     for m in _IMAGE.finditer(source):
@@ -71,9 +76,10 @@ def extract_links(source: str) -> list[Link]:
         if not _inside(m.start(), taken):
             add(m, Link(inline_text(m.group(1)), m.group(2).strip()))
     for m in _A.finditer(source):
-        add(m, Link(inline_text(m.group(2)), html.unescape(m.group(1).strip())))
+        add(m, Link(inline_text(m.group(3)), html.unescape((m.group(1) or m.group(2) or "").strip())))
     for m in _AUTOLINK.finditer(source):
-        add(m, Link(m.group(1), m.group(1)))
+        target = m.group(1) if ":" in m.group(1) else "mailto:" + m.group(1)  # <name@example.org>
+        add(m, Link(m.group(1), target))
     for m in _BARE_URL.finditer(source):
         if not _inside(m.start(), taken):
             add(m, Link(m.group(0), m.group(0)))
@@ -87,28 +93,44 @@ def extract_links(source: str) -> list[Link]:
     return links
 
 
+def _one_line(match: re.Match) -> str:
+    return " ".join(match.group(0).split()) if "\n" in match.group(0) else match.group(0)
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= pos < end for start, end in spans)
 
 
+def _wiki_label(target: str, alias: str | None) -> str:
+    """What a wiki link shows: its alias, else the note name, else (`[[#Heading]]`) the heading."""
+    name, _, heading = target.strip().partition("#")
+    return alias or name.strip() or heading.strip()
+
+
 def inline_text(source: str) -> str:
-    """Plain text of inline Markdown/HTML: link and image texts kept, markup dropped."""
-    text = _WIKI.sub(lambda m: "" if m.group(1) else (m.group(3) or m.group(2).split("#")[-1]), source)
+    """Plain text of inline Markdown/HTML on one line: link and image texts kept, markup dropped."""
+    text = _WIKI.sub(lambda m: "" if m.group(1) else _wiki_label(m.group(2), m.group(3)), source)
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    text = _IMG.sub(lambda m: " " + " ".join(_ALT.findall(m.group(0))) + " ", text)
+    text = _IMG.sub(lambda m: " " + " ".join(a + b for a, b in _ALT.findall(m.group(0))) + " ", text)
     text = _BLOCK_TAG.sub(" ", text)
     text = _TAG.sub("", text)
     text = _CODE_SPAN.sub(lambda m: m.group(1), text)
     for _ in range(2):  # nested emphasis: ***x*** or **_x_**
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4) or "", text)
+    text = text.replace("**", "")  # the unpaired half of a bold that spans lines; snippets use **
     text = html.unescape(text).replace("\u00a0", " ").replace("\u202f", " ")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip()  # a multi-line HTML heading reads as one line
 
 
 def plain_lines(source: str) -> list[str]:
     """Block Markdown/HTML -> lines of plain text (list markers kept as '- '), blank lines kept."""
+    source = _RAW_TEXT.sub("\n", source)
+    # A tag or a link written over several lines is read line by line below: put it on one line
+    # first, or its attributes (`<img\n alt="…"\n src="…">`) would show as text.
+    source = _TAG.sub(_one_line, source)
+    source = _LINK.sub(lambda m: m.group(0) if "\n\n" in m.group(0) else _one_line(m), source)
     source = _BLOCK_TAG.sub("\n", source)
     lines = []
     in_fence = False

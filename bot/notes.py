@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1|\Z)", re.M | re.S)  # `# comment` in code
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -48,6 +49,7 @@ class SourceFile:
     rel: str
     size: int
     mtime_ns: int
+    problem: str = ""  # why it cannot be loaded, found while listing (e.g. a file name that is not UTF-8)
 
     @property
     def path(self) -> Path:
@@ -91,13 +93,29 @@ def discover(config: CorpusConfig) -> list[SourceFile]:
             rel = _join(rel_dir, name)
             if not name.endswith(".md") or name.startswith(".") or _excluded(rel, config.exclude):
                 continue
+            path = os.path.join(dirpath, name)
+            problem = ""
+            if not _is_utf8(rel):  # would break every later step that encodes the path
+                rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                problem = "the file name is not UTF-8: rename the file"
             try:
-                st = os.stat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            found.append(SourceFile(root, rel, st.st_size, st.st_mtime_ns))
+                st = os.stat(path)
+            except OSError:  # e.g. a broken symlink: kept, so that loading reports why it is skipped
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue  # gone since os.walk listed it
+            found.append(SourceFile(root, rel, st.st_size, st.st_mtime_ns, problem))
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _join(folder: str, name: str) -> str:
@@ -143,6 +161,9 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     block, body = match.group(1), text[match.end():]
     try:
         post = frontmatter.loads(text)  # libyaml when present, like the sites' own builds
+        if not post.metadata and not isinstance(_load_yaml(block), dict | None):
+            # `---` rules around a paragraph, or a YAML list: not front matter, so keep the text
+            return {}, text, "front matter is not a YAML mapping: read as text"
         return _as_mapping(post.metadata), post.content, None
     except Exception as exc:  # noqa: BLE001 - any YAML failure is reported and repaired below
         error = _first_line(exc)
@@ -216,6 +237,8 @@ def digest(raw: bytes) -> str:
 def load_note(config: CorpusConfig, source: SourceFile) -> tuple[Note | None, list[Problem]]:
     """One note from disk; (None, [problem]) when the file cannot be read at all."""
     corpus = str(config.root)
+    if source.problem:
+        return None, [Problem(corpus, source.rel, source.problem, True)]
     try:
         raw = source.path.read_bytes()
     except OSError as exc:
@@ -275,7 +298,7 @@ def fallback_title(note: Note) -> str:
     nav = note.meta.get("eleventyNavigation")
     if isinstance(nav, dict) and _clean(nav.get("title")):
         return _clean(nav.get("title"))
-    match = _H1.search(note.body)
+    match = _H1.search(_FENCED.sub("", note.body))
     if match:
         from bot.markup import inline_text  # late: markup is only needed for this fallback
 

@@ -121,7 +121,8 @@ def parse_config(root: Path, data: dict, source: Path | None = None) -> CorpusCo
     base = source.parent if source else root
     synonyms = tuple(base / str(p) for p in _as_list(data.get("synonyms")))
     glossaries = tuple(base / str(p) for p in _as_list(data.get("glossary")))
-    exclude = tuple(str(p) for p in _as_list(data.get("exclude", list(DEFAULT_EXCLUDES))))
+    # `exclude` adds to the defaults: a garden that leaves out its drafts still leaves out README.md
+    exclude = tuple(dict.fromkeys([*DEFAULT_EXCLUDES, *(str(p) for p in _as_list(data.get("exclude")))]))
     languages = tuple(str(lang).lower() for lang in _as_list(data.get("languages", ["fr"])))
     return CorpusConfig(
         root=root,

@@ -10,8 +10,10 @@ from urllib.parse import quote
 
 from bot.sites import Site
 
-# encodeURI leaves these alone, and so do the sites' URLs (e.g. `/Notes/L'Acad%C3%A9mie/`).
-_URI_SAFE = "/;,?:@&=+$-_.!~*'()#"
+# Kept as they are in a URL path, like encodeURI (`/Notes/L'Acad%C3%A9mie/`, `Big%20Data,%20DAM`),
+# except `&`, `?` and `#`: the published URLs encode `&` (`Culture%20%26%20Covid19`), and a `?` or
+# `#` in a file name would otherwise start a query or a fragment.
+_URI_SAFE = "/;,:@=+$-_.!~*'()"
 _TRANSLIT = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
                            "đ": "d", "Đ": "D", "ł": "l", "Ł": "L"})
 
@@ -29,11 +31,12 @@ def slugify(text: str) -> str:
 
 
 def normalize_string(text: str) -> str:
-    """The MiNumEco theme's `normalizeString`: no accents, only [a-z0-9- ], spaces become dashes."""
+    """The MiNumEco theme's `normalizeString`: no accents, only [a-z0-9- ], runs of spaces and of
+    dashes become one dash (`Durée : 30 min` -> `duree-30-min`)."""
     text = unicodedata.normalize("NFD", text.strip())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^A-Za-z0-9\- ]", "", text).lower()
-    return text.replace(" ", "-")
+    return re.sub(r"-{2,}", "-", re.sub(r"\s+", "-", text))
 
 
 def anchor_for(site: Site, text: str) -> str:

@@ -1,0 +1,74 @@
+"""Text -> index terms: folding, elisions, stopwords, stems, numbers and compounds (public behaviour)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import Analyzer, fold
+
+FR = Analyzer(("fr",))
+
+
+def test_fold_lowercases_drops_accents_and_unifies_apostrophes() -> None:
+    assert fold("Élève À l’ÉCOLE, Œuvre cœur") == "eleve a l'ecole, oeuvre coeur"
+    assert fold("Cafe\u0301") == fold("Café") == "cafe"  # NFD and NFC fold alike
+    assert fold("l‘x l`y l´z") == "l'x l'y l'z"
+
+
+def test_case_and_accents_do_not_matter() -> None:
+    assert FR.terms("ÉCOCONCEPTION Numérique") == FR.terms("ecoconception numerique")
+    assert FR.terms("Cafe\u0301 e\u0301quitable") == FR.terms("Café équitable")
+
+
+@pytest.mark.parametrize(("elided", "plain"), [
+    ("l’école", "école"), ("l'école", "école"), ("L’ÉCOLE", "école"),
+    ("d’équipements", "équipements"), ("d'équipements", "équipements"),
+    ("qu’il recycle", "recycle"), ("qu'il recycle", "recycle"),
+    ("l’empreinte", "l'empreinte"),
+])
+def test_elisions_are_split_off(elided: str, plain: str) -> None:
+    assert FR.terms(elided) == FR.terms(plain)
+    assert FR.terms(elided)
+
+
+def test_french_and_english_stopwords_are_dropped() -> None:
+    assert FR.terms("le la les des du de un une et ou à qui que dans pour sur avec") == []
+    assert FR.terms("the of and or to in on for with is are what which") == []
+    assert FR.terms("le recyclage des ordinateurs") == FR.terms("recyclage ordinateurs")
+
+
+def test_snowball_stems_join_inflections() -> None:
+    assert FR.terms("ordinateurs") == FR.terms("ordinateur")
+    assert FR.terms("formations") == FR.terms("formation")
+    assert FR.terms("recyclés") == FR.terms("recyclé")
+    en = Analyzer(("en",))
+    assert en.terms("computers") == en.terms("computer")
+    assert en.terms("recycling") == en.terms("recycled")
+
+
+@pytest.mark.parametrize(("text", "number"), [("30 minutes", "30"), ("un MOOC de 4h30", "4h30"),
+                                              ("2018", "2018")])
+def test_numbers_are_kept_whole(text: str, number: str) -> None:
+    assert number in FR.terms(text)
+
+
+def test_decimal_numbers_stay_one_term() -> None:
+    terms = FR.terms("3,8% des émissions")
+    decimals = [t for t in terms if "3" in t and "8" in t]
+    assert len(decimals) == 1 and "3" not in terms and "8" not in terms
+    assert decimals == [t for t in FR.terms("3,8 %") if "3" in t]
+    assert FR.terms("4h30") != FR.terms("4 h 30")
+
+
+def test_hyphenated_compounds_match_their_parts_and_the_joined_word() -> None:
+    compound = set(FR.terms("éco-conception"))
+    assert set(FR.terms("écoconception")) <= compound
+    assert set(FR.terms("conception")) <= compound
+    assert FR.terms("a-t-il est-ce") == []
+
+
+def test_words_pair_the_folded_surface_with_its_term() -> None:
+    text = "Les Durées : 30 minutes"
+    words = FR.words(text)
+    assert [w.surface for w in words] == ["durees", "30", "minutes"]
+    assert [w.term for w in words] == FR.terms(text)
