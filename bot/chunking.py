@@ -100,6 +100,8 @@ def split_note(note: Note, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WO
         # links of the heading line count too: `### [The article](https://…)` is the passage's source
         links = extract_links(body[heading.start : end])
         passages += _windows(note, path, anchor, _lines(section), links, window, overlap)
+    if not passages and note.title:  # front matter only: still findable by its title
+        passages.append(Passage(note, (), "", note.title))
     return passages
 
 

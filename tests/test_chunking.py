@@ -212,3 +212,17 @@ def test_the_fixture_site_gets_its_anchors(garden: Path) -> None:
                     ("Le calendrier", base + "#calendrier-2025"),
                     ("Questions fréquentes", base),
                     ("Les MOOC : gratuits et ouverts", base + "#les-mooc-gratuits-et-ouverts")]
+
+
+def test_a_note_with_only_front_matter_is_still_findable_by_its_title(tmp_path):
+    from bot.engine import Engine
+
+    root = tmp_path / "g"
+    root.mkdir()
+    (root / "barometre.md").write_text("---\ntitle: Baromètre numérique\nlayout: x.njk\n---\n", encoding="utf-8")
+    (root / "autre.md").write_text("# Autre\nRien à voir ici.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        assert engine.ask("baromètre", 1).hits[0].path == "barometre.md"
+    finally:
+        engine.close()
