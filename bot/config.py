@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -63,6 +64,13 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _url(name: str, default: str, schemes: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    if urlsplit(raw).scheme not in schemes or not urlsplit(raw).netloc:
+        raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL, got {raw!r}")
+    return raw
+
+
 def corpus_roots_from_env() -> list[Path]:
     raw = os.environ.get("NOTESBOT_CORPUS", "").strip()
     return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()] if raw else []
@@ -93,6 +101,10 @@ class BotSettings:
             raise SettingsError("DISCORD_TOKEN does not look like a bot token (three dot-separated "
                                 "parts); copy it again from the Discord developer portal")
         guild = _ids("DISCORD_GUILD_ID")
+        rate, seconds = _int("NOTESBOT_COOLDOWN_RATE", 3), _int("NOTESBOT_COOLDOWN_SECONDS", 30)
+        if rate < 1 or seconds < 0:
+            raise SettingsError("NOTESBOT_COOLDOWN_RATE must be 1 or more and NOTESBOT_COOLDOWN_SECONDS "
+                                "0 or more (0 turns the cooldown off)")
         return cls(
             token=Secret(token),
             corpus=tuple(corpus),
@@ -100,8 +112,8 @@ class BotSettings:
             guild_id=guild[0] if guild else None,
             answer_channels=_ids("NOTESBOT_ANSWER_CHANNELS"),
             moderator_roles=_ids("NOTESBOT_MODERATOR_ROLES"),
-            api_base=os.environ.get("DISCORD_API_BASE", "").strip().rstrip("/") or DEFAULT_API_BASE,
-            gateway_url=os.environ.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY_URL,
-            cooldown_rate=_int("NOTESBOT_COOLDOWN_RATE", 3),
-            cooldown_seconds=_int("NOTESBOT_COOLDOWN_SECONDS", 30),
+            api_base=_url("DISCORD_API_BASE", DEFAULT_API_BASE, ("https", "http")).rstrip("/"),
+            gateway_url=_url("DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("wss", "ws")),
+            cooldown_rate=rate,
+            cooldown_seconds=seconds,
         )
