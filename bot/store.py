@@ -48,27 +48,28 @@ class IndexFiles:
     passages_path: Path
     passage_offsets: np.ndarray  # int64 byte offset of each passage line, plus the end
     folder: Path | None = None
-    _file: object = field(default=None, repr=False)
+    _fd: int | None = field(default=None, repr=False)
 
     def passage(self, i: int) -> dict:
         """One passage record, read from its line of passages.jsonl."""
-        start, end = int(self.passage_offsets[i]), int(self.passage_offsets[i + 1])
-        if self._file is None:
-            self._file = open(self.passages_path, "rb")  # noqa: SIM115 - kept open for reads
-        self._file.seek(start)
-        return json.loads(self._file.read(end - start))
+        return json.loads(self.passage_bytes(i))
 
     def passage_bytes(self, i: int) -> bytes:
         start, end = int(self.passage_offsets[i]), int(self.passage_offsets[i + 1])
-        if self._file is None:
-            self._file = open(self.passages_path, "rb")  # noqa: SIM115
-        self._file.seek(start)
-        return self._file.read(end - start)
+        # pread: no shared file position, so answers and a refresh in another thread may read
+        # at the same time; the descriptor keeps the file readable after a newer version
+        # replaced its folder.
+        return os.pread(self.open(), end - start, start)
+
+    def open(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.passages_path, os.O_RDONLY)
+        return self._fd
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def write_index(base: Path, meta: dict, postings: Postings, counts: TermCounts, doc_note: np.ndarray,
@@ -97,8 +98,11 @@ def write_index(base: Path, meta: dict, postings: Postings, counts: TermCounts, 
                 passages=len(offsets) - 1, terms=len(postings.vocab), notes=len(notes))
     _dump(folder / "meta.json", meta)  # last: a folder without meta.json is incomplete
     _fsync_dir(folder)
+    previous = _current_name(base)
     _atomic_write(base / "CURRENT", folder.name)
-    _remove_old_versions(base, keep={folder.name})
+    # The version it replaces stays one more round: an engine still answering from it (the bot
+    # during /reindex) may open its files until it is swapped out.
+    _remove_old_versions(base, keep={folder.name, previous})
     return folder
 
 
@@ -126,6 +130,13 @@ def _remove_old_versions(base: Path, keep: set[str]) -> None:
     for child in base.iterdir():
         if child.is_dir() and child.name.startswith("v") and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def _current_name(base: Path) -> str:
+    try:
+        return (base / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def current_folder(base: Path) -> Path:

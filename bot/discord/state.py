@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import os
 import subprocess
@@ -66,12 +65,11 @@ class EngineHolder:
 
     async def _reindex(self, git_pull: bool) -> ReindexOutcome:
         current = self.engine
-        worker = dataclasses.replace(current, files=dataclasses.replace(current.files, _file=None))
         pulls: list[str] = []
         try:
             if git_pull:
                 pulls = await asyncio.to_thread(pull_corpora, current.roots, self.git_timeout)
-            new, report = await asyncio.to_thread(_refresh, worker, self.progress)
+            new, report = await asyncio.to_thread(_refresh, current, self.progress)
         except Exception as exc:  # noqa: BLE001 - reported to the moderator, the old engine stays
             reason = known_error(exc)
             if reason is None:
@@ -87,18 +85,15 @@ class EngineHolder:
         return ReindexOutcome(report=report, pulls=pulls)
 
 
-def _refresh(worker: Engine, progress: Callable[[int, int], None] | None) -> tuple[Engine, RefreshReport]:
-    try:
-        return worker.refreshed(progress)
-    finally:
-        worker.files.close()
+def _refresh(current: Engine, progress: Callable[[int, int], None] | None) -> tuple[Engine, RefreshReport]:
+    """Runs in a thread; the engine keeps answering meanwhile (its reads do not share a file position)."""
+    return current.refreshed(progress)
 
 
 def _warm(engine: Engine) -> Engine:
-    """Open the passages file now: a refresh deletes the old index folder before the swap, and an
-    open file stays readable after its folder is gone."""
-    if int(engine.files.meta.get("passages", 0)):
-        engine.files.passage(0)
+    """Open the passages file now, so the engine keeps reading it even once a later refresh has
+    removed its folder."""
+    engine.files.open()
     return engine
 
 
