@@ -19,9 +19,10 @@ _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?
           r"months?|years?|secondes?|seconds?")
 _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
 
+_WHEN = {"quand", "when"}
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
-    YEAR: ({"quand", "when"}, {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
+    YEAR: (set(), {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
                                ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when")}),
     NUMBER: ({"combien", "montant", "nombre"},
              {("how", "many"), ("how", "much"), ("quel", "prix"), ("what", "price"), ("de", "combien")}),
@@ -51,8 +52,12 @@ def asked(raw: list[str]) -> list[str]:
     """The answer types a question (folded raw words, stopwords kept) asks for."""
     pairs = set(zip(raw, raw[1:], strict=False))
     wanted = []
+    # "quand"/"when" asks for a date where it opens the question ("Quand a été créé…", "Since when"),
+    # not where it joins two clauses ("faut-il … quand on offre …").
+    if _WHEN.intersection(raw[:2]):
+        wanted.append(YEAR)
     for marker, (words, word_pairs) in _ASKS.items():
-        if words.intersection(raw) or word_pairs & pairs:
+        if marker not in wanted and (words.intersection(raw) or word_pairs & pairs):
             wanted.append(marker)
     if DURATION in wanted and "long" in raw and ("how", "long") not in pairs:
         wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"

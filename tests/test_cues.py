@@ -29,3 +29,10 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("Quelle part des émissions ?")) == [PERCENT]
     assert asked(raw("numérique ou digital")) == []
     assert asked(raw("a long-term strategy")) == []
+
+
+def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
+    assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
+    assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
+    assert asked(raw("Faut-il un contrat quand on offre un ordinateur ?")) == []
+    assert asked(raw("What happens when I donate a computer?")) == []
