@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from bot import __version__
+
+# numpy's OpenBLAS starts a thread per core when numpy is imported, which costs a restart tens of
+# milliseconds; notesbot multiplies no matrices.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def build_parser() -> argparse.ArgumentParser:

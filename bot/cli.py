@@ -10,13 +10,14 @@ from pathlib import Path
 from bot.answer import Answer
 from bot.config import SettingsError, corpus_roots_from_env
 from bot.engine import BUNDLED_CORPUS, Engine, QuestionError, index_dir_for
-from bot.evaluation import EvalError
 from bot.refresh import CorpusError
 from bot.sites import ConfigError
 
 
 def known_error(exc: BaseException) -> str | None:
     """The message for an error a user can cause, None for a bug."""
+    from bot.evaluation import EvalError  # here: `ask` does not need the evaluation module
+
     if isinstance(exc, CorpusError | ConfigError | QuestionError | EvalError | SettingsError):
         return str(exc)
     if isinstance(exc, OSError) and exc.filename:

@@ -78,13 +78,19 @@ class Note:
         return Path(self.path).stem
 
 
-def discover(config: CorpusConfig) -> list[SourceFile]:
-    """Every `*.md` under the root, sorted, without hidden folders or excluded paths."""
+def discover(config: CorpusConfig, folders: list[str] | None = None) -> list[SourceFile]:
+    """Every `*.md` under the root, sorted, without hidden folders or excluded paths.
+
+    `folders`, when given, receives each folder walked ('' for the root): a note added, removed
+    or renamed in one of them changes that folder's mtime (see bot.freshness).
+    """
     found = []
     root = config.root
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
+        if folders is not None:
+            folders.append(rel_dir)
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and not _excluded_dir(_join(rel_dir, d), config.exclude)

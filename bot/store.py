@@ -2,10 +2,14 @@
 
 Layout of an index folder:
     CURRENT             name of the live version folder (replaced with os.replace)
-    v<stamp>/meta.json  format version, parameters, fingerprint of the notes, counts
+    v<stamp>/meta.json  format version, parameters, fingerprint of the notes, counts, file sizes
     v<stamp>/*.npy      postings and per-passage term counts (memory-mapped on load)
-    v<stamp>/vocab.json, notes.json, report.json, passages.jsonl (+ passage_offsets.npy)
+    v<stamp>/terms.txt  the vocabulary, one term a line, with terms_*.npy to look terms up
+    v<stamp>/notes.json, report.json, passages.jsonl (+ passage_offsets.npy), stamp files
 A reader follows CURRENT, so it sees the old version or the new one, never half of one.
+
+Loading costs the same at any garden size: arrays are memory-mapped, terms are found by binary
+search in their file, passages are read one line at a time and the note table on first use.
 """
 
 from __future__ import annotations
@@ -16,19 +20,19 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from bot.index import Postings, TermCounts
+from bot.index import Postings, TermCounts, Vocabulary
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-_ARRAYS = ("idf", "post_ptr", "post_docs", "post_weights", "doc_len", "doc_ptr", "doc_terms",
-           "doc_tfs", "doc_note", "passage_offsets")
+FORMAT_VERSION = 2  # 2: terms.txt and terms_*.npy instead of vocab.json; term_max.npy; file sizes
+_ARRAYS = ("idf", "post_ptr", "post_docs", "post_weights", "term_max", "doc_len", "doc_ptr", "doc_terms",
+           "doc_tfs", "doc_note", "passage_offsets", "terms_ptr", "terms_order", "terms_keys")
 
 
 class StoreError(RuntimeError):
@@ -43,12 +47,13 @@ class IndexFiles:
     postings: Postings
     counts: TermCounts  # same vocabulary as postings
     doc_note: np.ndarray  # int32 note number of each passage
-    notes: list[dict]
+    notes: Sequence[dict]  # a list, or a NoteTable read on first use
     report: dict
     passages_path: Path
     passage_offsets: np.ndarray  # int64 byte offset of each passage line, plus the end
     folder: Path | None = None
     _fd: int | None = field(default=None, repr=False)
+    title_table: Sequence[list] | None = field(default=None, repr=False)  # [title, its terms], sorted
 
     def passage(self, i: int) -> dict:
         """One passage record, read from its line of passages.jsonl."""
@@ -61,6 +66,14 @@ class IndexFiles:
         # replaced its folder.
         return os.pread(self.open(), end - start, start)
 
+    def passage_range(self, first: int, end: int) -> bytes:
+        """The lines of passages first..end-1, as they are in passages.jsonl."""
+        start, stop = int(self.passage_offsets[first]), int(self.passage_offsets[end])
+        data = os.pread(self.open(), stop - start, start)
+        if len(data) != stop - start:
+            raise StoreError(f"damaged index in {self.folder}: passages.jsonl is truncated")
+        return data
+
     def open(self) -> int:
         if self._fd is None:
             self._fd = os.open(self.passages_path, os.O_RDONLY)
@@ -70,34 +83,69 @@ class IndexFiles:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        for table in (self.notes, self.title_table):
+            if isinstance(table, NoteTable):
+                table.close()
+
+
+class NoteTable(Sequence):
+    """notes.json (or titles.json), parsed on first use: answering a question seldom needs the
+    note table, and parsing it is the largest part of loading a big garden's index. The file is
+    opened at load, so it stays readable once a newer version has replaced its folder."""
+
+    def __init__(self, path: Path, count: int | None) -> None:
+        self.path = path
+        self.count = count
+        self._file = open(path, "rb")  # noqa: SIM115 - read on first use, then closed
+        self._notes: list[dict] | None = None
+
+    def _load(self) -> list[dict]:
+        if self._notes is None:
+            if self._file is None:
+                raise StoreError(f"the note table of {self.path.parent} was closed before it was read")
+            try:
+                notes = json.loads(self._file.read())
+            except ValueError as exc:
+                raise StoreError(f"damaged index in {self.path.parent}: notes.json: {exc}") from exc
+            finally:
+                self.close()
+            if not isinstance(notes, list) or (self.count is not None and len(notes) != self.count):
+                raise StoreError(f"damaged index in {self.path.parent}: {self.path.name} disagrees with meta.json")
+            self._notes = notes
+        return self._notes
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __len__(self) -> int:
+        return self.count if self.count is not None else len(self._load())
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._load()[i]
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._load())
 
 
 def write_index(base: Path, meta: dict, postings: Postings, counts: TermCounts, doc_note: np.ndarray,
-                notes: list[dict], report: dict, passage_lines: Iterable[bytes]) -> Path:
-    """Write a new version folder, then point CURRENT at it; older versions are removed."""
+                notes: list[dict], report: dict, passage_lines: Iterable[bytes],
+                extra_files: dict[str, bytes] | None = None) -> Path:
+    """Write a new version folder, then point CURRENT at it; older versions are removed.
+
+    `extra_files` are small files saved with the version (e.g. the freshness stamp).
+    """
     base.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"v{time.strftime('%Y%m%dT%H%M%S')}-", dir=base))
-    offsets = [0]
-    with open(folder / "passages.jsonl", "wb") as out:
-        for line in passage_lines:
-            out.write(line)
-            offsets.append(offsets[-1] + len(line))
-    arrays = {
-        "idf": postings.idf, "post_ptr": postings.post_ptr, "post_docs": postings.post_docs,
-        "post_weights": postings.post_weights, "doc_len": postings.doc_len,
-        "doc_ptr": counts.doc_ptr, "doc_terms": counts.doc_terms, "doc_tfs": counts.doc_tfs,
-        "doc_note": doc_note, "passage_offsets": np.asarray(offsets, np.int64),
-    }
-    for name, array in arrays.items():
-        np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
-    _dump(folder / "vocab.json", postings.vocab)
-    _dump(folder / "notes.json", notes)
-    _dump(folder / "report.json", report)
-    meta = dict(meta, format=FORMAT_VERSION, avgdl=postings.avgdl, average_idf=postings.average_idf,
-                k1=postings.k1, b=postings.b, epsilon=postings.epsilon,
-                passages=len(offsets) - 1, terms=len(postings.vocab), notes=len(notes))
-    _dump(folder / "meta.json", meta)  # last: a folder without meta.json is incomplete
-    _fsync_dir(folder)
+    try:
+        meta = _write_version(folder, meta, postings, counts, doc_note, notes, report, passage_lines,
+                              extra_files or {})
+        _dump(folder / "meta.json", meta)  # last: a folder without meta.json is incomplete
+        _fsync_dir(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # CURRENT still names the previous version
+        raise
     previous = _current_name(base)
     _atomic_write(base / "CURRENT", folder.name)
     # The version it replaces stays one more round: an engine still answering from it (the bot
@@ -106,9 +154,42 @@ def write_index(base: Path, meta: dict, postings: Postings, counts: TermCounts, 
     return folder
 
 
+def _write_version(folder: Path, meta: dict, postings: Postings, counts: TermCounts, doc_note: np.ndarray,
+                   notes: list[dict], report: dict, passage_lines: Iterable[bytes],
+                   extra_files: dict[str, bytes]) -> dict:
+    """Every file of a version but meta.json; returns the meta to write."""
+    lines = passage_lines if isinstance(passage_lines, list | tuple) else list(passage_lines)
+    offsets = np.zeros(len(lines) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)), out=offsets[1:])
+    with open(folder / "passages.jsonl", "wb") as out:
+        out.writelines(lines)
+    vocab = postings.vocab if isinstance(postings.vocab, Vocabulary) else Vocabulary.from_terms(postings.vocab)
+    arrays = {
+        "idf": postings.idf, "post_ptr": postings.post_ptr, "post_docs": postings.post_docs,
+        "post_weights": postings.post_weights, "term_max": postings.term_max, "doc_len": postings.doc_len,
+        "doc_ptr": counts.doc_ptr, "doc_terms": counts.doc_terms, "doc_tfs": counts.doc_tfs,
+        "doc_note": doc_note, "passage_offsets": offsets,
+        "terms_ptr": vocab.starts, "terms_order": vocab.order, "terms_keys": vocab.keys,
+    }
+    for name, array in arrays.items():
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
+    (folder / "terms.txt").write_bytes(vocab.blob)
+    _dump(folder / "notes.json", notes)
+    # Titles apart, with their terms: suggesting titles need not parse the whole note table.
+    titles = {n["title"]: n.get("title_terms") for n in notes}
+    _dump(folder / "titles.json", [[t, titles[t]] for t in sorted(titles, key=str.casefold)])
+    _dump(folder / "report.json", report)
+    sizes = {name: os.path.getsize(folder / name) for name in sorted(os.listdir(folder))}
+    for name, data in extra_files.items():  # not in `sizes`: they may be replaced later (the stamp)
+        (folder / name).write_bytes(data)
+    return dict(meta, format=FORMAT_VERSION, avgdl=postings.avgdl, average_idf=postings.average_idf,
+                k1=postings.k1, b=postings.b, epsilon=postings.epsilon, passages=len(lines),
+                terms=len(vocab), postings=len(postings.post_docs), notes=len(notes), sizes=sizes)
+
+
 def _dump(path: Path, data: object) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+    # json.dumps encodes in C; json.dump to a file goes through the Python encoder, many times slower.
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -151,11 +232,16 @@ def current_folder(base: Path) -> Path:
 
 
 def read_meta(base: Path) -> dict:
-    folder = current_folder(base)
+    return _read_meta(current_folder(base))
+
+
+def _read_meta(folder: Path) -> dict:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StoreError(f"unreadable index metadata in {folder}: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise StoreError(f"unreadable index metadata in {folder}: not a JSON object")
     if meta.get("format") != FORMAT_VERSION:
         raise StoreError(f"the saved index has format {meta.get('format')}, this notesbot reads "
                          f"{FORMAT_VERSION}")
@@ -164,43 +250,62 @@ def read_meta(base: Path) -> dict:
 
 def load_index(base: Path, mmap: bool = True) -> IndexFiles:
     """The saved index, arrays memory-mapped; StoreError when it is missing or damaged."""
-    meta = read_meta(base)
-    folder = current_folder(base)
+    folder = current_folder(base)  # once: meta and arrays come from the same version
+    meta = _read_meta(folder)
     try:
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None)
+        _check_sizes(meta, folder)
+        # Plain ndarray views of the maps: numpy's memmap subclass slows every small operation.
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None).view(np.ndarray)
                   for name in _ARRAYS}
-        with open(folder / "vocab.json", encoding="utf-8") as f:
-            vocab = json.load(f)
-        with open(folder / "notes.json", encoding="utf-8") as f:
-            notes = json.load(f)
+        vocab = Vocabulary((folder / "terms.txt").read_bytes(), arrays["terms_ptr"], arrays["terms_order"],
+                           arrays["terms_keys"])
         with open(folder / "report.json", encoding="utf-8") as f:
             report = json.load(f)
-    except (OSError, ValueError) as exc:
+        _check_shapes(meta, arrays, vocab, folder)
+        postings = Postings(vocab, arrays["idf"], arrays["post_ptr"], arrays["post_docs"],
+                            arrays["post_weights"], arrays["doc_len"], float(meta["avgdl"]),
+                            float(meta["average_idf"]), float(meta["k1"]), float(meta["b"]),
+                            float(meta["epsilon"]), arrays["term_max"])
+        notes = NoteTable(folder / "notes.json", int(meta["notes"]))
+        titles = NoteTable(folder / "titles.json", None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError(f"damaged index in {folder}: {exc}") from exc
-    _check_shapes(meta, arrays, vocab, folder)
-    postings = Postings(vocab, arrays["idf"], np.asarray(arrays["post_ptr"]), arrays["post_docs"],
-                        arrays["post_weights"], arrays["doc_len"], float(meta["avgdl"]),
-                        float(meta["average_idf"]), float(meta["k1"]), float(meta["b"]),
-                        float(meta["epsilon"]))
     counts = TermCounts(vocab, arrays["doc_ptr"], arrays["doc_terms"], arrays["doc_tfs"])
-    return IndexFiles(meta, postings, counts, arrays["doc_note"], notes, report,
-                      folder / "passages.jsonl", np.asarray(arrays["passage_offsets"]), folder)
+    files = IndexFiles(meta, postings, counts, arrays["doc_note"], notes, report,
+                       folder / "passages.jsonl", arrays["passage_offsets"], folder, title_table=titles)
+    try:
+        files.open()  # now: the passages stay readable once a later version removed this folder
+    except OSError as exc:
+        files.close()
+        raise StoreError(f"damaged index in {folder}: {exc}") from exc
+    return files
 
 
-def _check_shapes(meta: dict, a: dict, vocab: list, folder: Path) -> None:
-    n, v = int(meta["passages"]), len(vocab)
+def _check_sizes(meta: dict, folder: Path) -> None:
+    """Every file as long as when it was written: a truncated or swapped file is not trusted."""
+    sizes = meta["sizes"]
+    for name in (*(f"{a}.npy" for a in _ARRAYS), "terms.txt", "notes.json", "titles.json", "report.json",
+                 "passages.jsonl"):
+        if name not in sizes:
+            raise StoreError(f"damaged index in {folder}: {name} is not listed in meta.json")
+    for name, size in sizes.items():
+        actual = os.stat(folder / name).st_size
+        if actual != size:
+            raise StoreError(f"damaged index in {folder}: {name} has {actual} bytes, {size} were written")
+
+
+def _check_shapes(meta: dict, a: dict, vocab: Vocabulary, folder: Path) -> None:
+    n, v, p = int(meta["passages"]), len(vocab), int(meta["postings"])
     problems = []
-    if len(a["post_ptr"]) != v + 1 or len(a["idf"]) != v:
+    if v != int(meta["terms"]) or len(a["post_ptr"]) != v + 1 or len(a["idf"]) != v or len(a["term_max"]) != v:
         problems.append("vocabulary and postings disagree")
-    elif int(a["post_ptr"][-1]) != len(a["post_docs"]) or len(a["post_docs"]) != len(a["post_weights"]):
+    elif int(a["post_ptr"][-1]) != p or len(a["post_docs"]) != p or len(a["post_weights"]) != p:
         problems.append("postings are truncated")
+    if len(a["terms_order"]) != v or len(a["terms_keys"]) != v or int(a["terms_ptr"][-1]) != len(vocab.blob):
+        problems.append("the vocabulary is damaged")
     if len(a["doc_len"]) != n or len(a["doc_note"]) != n or len(a["doc_ptr"]) != n + 1:
         problems.append("passage arrays disagree")
-    if len(a["passage_offsets"]) != n + 1:
+    if len(a["passage_offsets"]) != n + 1 or int(a["passage_offsets"][-1]) != int(meta["sizes"]["passages.jsonl"]):
         problems.append("passage offsets disagree")
-    else:
-        size = (folder / "passages.jsonl").stat().st_size
-        if int(a["passage_offsets"][-1]) != size:
-            problems.append("passages.jsonl is truncated")
     if problems:
         raise StoreError(f"damaged index in {folder}: {', '.join(problems)}")
