@@ -28,7 +28,8 @@ TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 CUE_WEIGHT = 2.5  # a stated answer type counts like a question word of this idf
-RARE_DF = 2  # a word this rare, next to a much more common neighbour, may be a typo too
+RARE_DF = 2
+LARGE_VOCABULARY = 30_000  # a word this rare, next to a much more common neighbour, may be a typo too
 _RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -62,7 +63,12 @@ class Expander:
 
     @cached_property
     def typo_index(self) -> TypoIndex:
-        return TypoIndex(self.postings.vocab, self.postings.df)
+        """Built on the first unknown word. In a large garden, words found in a single passage
+        are left out: they are mostly names and typos themselves, and would double its size."""
+        vocab = self.postings.vocab
+        if len(vocab) > LARGE_VOCABULARY:
+            vocab = [t for t in vocab if t.isalpha() and self.postings.df(t) >= 2]
+        return TypoIndex(vocab, self.postings.df)
 
     def language(self, raw: list[str]) -> str:
         """'en', 'fr' or '' from the stopwords a question uses (short keyword lists have none)."""

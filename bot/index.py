@@ -486,7 +486,7 @@ def _reachable(scores: np.ndarray, touched: list[np.ndarray], bound: float, k: i
         return None  # fewer than k passages have a share, or the bound could lift another one
     # A passage can reach the floor only if its share plus the bound does (and it has a share).
     reach = values >= max(floor - (bound + 2 * slack), np.nextafter(0.0, 1.0))
-    return np.flatnonzero(reach) if candidates is None else _distinct(candidates[reach])
+    return np.flatnonzero(reach) if candidates is None else distinct(candidates[reach])
 
 
 def kth_largest(values: np.ndarray, k: int) -> float:
@@ -521,7 +521,7 @@ def _exact_scores(index: Postings, parts: list[_Part], docs: np.ndarray) -> np.n
     return scores
 
 
-def _distinct(ids: np.ndarray) -> np.ndarray:
+def distinct(ids: np.ndarray) -> np.ndarray:
     """Sorted distinct ids (np.unique is much slower on this numpy for large arrays)."""
     if len(ids) < 2:
         return np.asarray(ids)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.analysis import Analyzer, fold
+from bot.index import distinct
 from bot.query import parse_question
 from bot.store import IndexFiles
 
@@ -108,7 +109,7 @@ class Searcher:
         touched = [got[0] for _, got in parts if got is not None]
         if not touched:
             return []
-        candidates = np.unique(np.concatenate(touched))
+        candidates = distinct(np.concatenate(touched))
         allowed = self._allowed(understood)
         if allowed is not None:
             candidates = candidates[allowed[candidates]]
@@ -187,7 +188,7 @@ class Searcher:
             per_alt.append((ids, vals * (alt.weight / math.sqrt(len(alt.terms))), alt.weight))
         if not per_alt:
             return None
-        ids = np.unique(np.concatenate([a[0] for a in per_alt]))
+        ids = distinct(np.concatenate([a[0] for a in per_alt]))
         table = np.zeros((len(per_alt), len(ids)))
         credit = np.zeros(len(ids))
         for row, (alt_ids, vals, weight) in enumerate(per_alt):
