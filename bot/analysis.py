@@ -32,6 +32,8 @@ def lower(text: str) -> str:
 
 
 def strip_marks(text: str) -> str:
+    if text.isascii():  # most words: nothing to strip
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
