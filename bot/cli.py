@@ -148,8 +148,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(f"indexed {', '.join(str(r) for r in roots)} into {engine.index_dir}")
         print("\n".join(report.summary_lines()))
-        problems = [{"corpus": p.corpus, "path": p.path, "reason": p.reason, "skipped": p.skipped}
-                    for p in report.problems]
+        problems = [p.as_dict() for p in report.problems]
     for p in problems:
         print(f"  {'skipped' if p['skipped'] else 'repaired'}: {Path(p['corpus']).name}/{p['path']}: "
               f"{p['reason']}")

@@ -36,6 +36,9 @@ class Problem:
     reason: str
     skipped: bool
 
+    def as_dict(self) -> dict:
+        return {"corpus": self.corpus, "path": self.path, "reason": self.reason, "skipped": self.skipped}
+
     def __str__(self) -> str:
         what = "skipped" if self.skipped else "repaired"
         return f"{what}: {self.corpus}/{self.path}: {self.reason}"

@@ -349,8 +349,7 @@ def _assemble(entries: list[_Entry], configs: Sequence[CorpusConfig],
         "built_at": time.time(),
         "synonyms": [str(p) for c in configs for p in c.synonyms],
     }
-    problems = [{"corpus": p.corpus, "path": p.path, "reason": p.reason, "skipped": p.skipped}
-                for p in report.problems]
+    problems = [p.as_dict() for p in report.problems]
     write_index(index_dir, meta, postings, counts,
                 np.concatenate(doc_note) if doc_note else np.zeros(0, np.int32),
                 notes, {"problems": problems}, lines, stamp.files())
