@@ -36,14 +36,17 @@ class Secret:
 
 
 def load_dotenv_file(path: Path | None = None) -> Path | None:
-    """Load `.env` (from `path` or the current folder) without overriding the real environment."""
-    from dotenv import find_dotenv, load_dotenv
+    """Load `.env` (from `path`, or the current folder or a parent of it, as python-dotenv's
+    find_dotenv(usecwd=True) looks) without overriding the real environment."""
+    if path is None:  # look before importing python-dotenv: most runs have no .env
+        cwd = Path.cwd()
+        path = next((d / ".env" for d in (cwd, *cwd.parents) if (d / ".env").is_file()), None)
+    if path is None or not Path(path).is_file():
+        return None
+    from dotenv import load_dotenv
 
-    found = str(path) if path else find_dotenv(usecwd=True)
-    if found and Path(found).is_file():
-        load_dotenv(found, override=False)
-        return Path(found)
-    return None
+    load_dotenv(path, override=False)
+    return Path(path)
 
 
 def _ids(name: str) -> tuple[int, ...]:

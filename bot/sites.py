@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 log = logging.getLogger(__name__)
 
 CONFIG_NAME = "notesbot.yaml"
@@ -103,6 +101,8 @@ def load_corpus_config(root: Path) -> CorpusConfig:
     path = find_config_file(root)
     if path is None:
         return CorpusConfig(root=root, sites=(Site(name=root.name),))
+    import yaml  # only gardens with a config file need it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
