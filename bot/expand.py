@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from bot import cues
 from bot.analysis import Analyzer, Word, fold, stopwords
 from bot.glossary import Glossary
@@ -67,7 +69,8 @@ class Expander:
         are left out: they are mostly names and typos themselves, and would double its size."""
         vocab = self.postings.vocab
         if len(vocab) > LARGE_VOCABULARY:
-            vocab = [t for t in vocab if t.isalpha() and self.postings.df(t) >= 2]
+            df = np.diff(np.asarray(self.postings.post_ptr))
+            vocab = [vocab[i] for i in np.flatnonzero(df >= 2).tolist()]
         return TypoIndex(vocab, self.postings.df)
 
     def language(self, raw: list[str]) -> str:
