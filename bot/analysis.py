@@ -7,10 +7,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 import Stemmer
 
+DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
 ANALYZER_VERSION = 4
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
@@ -41,7 +42,7 @@ def strip_marks(text: str) -> str:
 @cache
 def stopwords(language: str) -> frozenset[str]:
     try:
-        data = files("bot.data").joinpath(f"stopwords-{language}.txt").read_text(encoding="utf-8")
+        data = (DATA / f"stopwords-{language}.txt").read_text(encoding="utf-8")
     except FileNotFoundError:
         return frozenset()
     return frozenset(w for line in data.splitlines() if not line.startswith("#") for w in line.split())

@@ -6,11 +6,10 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from itertools import product
 from pathlib import Path
 
-from bot.analysis import fold
+from bot.analysis import DATA, fold
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class Glossary:
 
 @cache
 def _bundled() -> dict[tuple[str, ...], list[str]]:
-    return parse_glossary(files("bot.data").joinpath(BUNDLED).read_text(encoding="utf-8"))
+    return parse_glossary((DATA / BUNDLED).read_text(encoding="utf-8"))
 
 
 def parse_glossary(text: str) -> dict[tuple[str, ...], list[str]]:

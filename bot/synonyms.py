@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 import yaml
 
-from bot.analysis import Analyzer
+from bot.analysis import DATA, Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def load_synonyms(paths: Iterable[Path], analyzer: Analyzer, bundled: bool = Tru
     synonyms = SynonymSet()
     sources: list[tuple[str, str]] = []
     if bundled:
-        sources.append((BUNDLED, files("bot.data").joinpath(BUNDLED).read_text(encoding="utf-8")))
+        sources.append((BUNDLED, (DATA / BUNDLED).read_text(encoding="utf-8")))
     for path in paths:
         try:
             sources.append((str(path), path.read_text(encoding="utf-8")))
