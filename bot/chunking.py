@@ -165,6 +165,12 @@ def _windows(note: Note, heading: tuple[str, ...], anchor: str, lines: list[str]
         while back - 1 > start and kept + sizes[back - 1] <= overlap:
             back -= 1
             kept += sizes[back]
+        # The last window ends the section: start it early enough to be about as long as the
+        # others, so a short tail is not favoured by BM25's length normalisation.
+        tail = sum(sizes[back:])
+        while back - 1 > start and tail < window and tail + sizes[back - 1] <= window:
+            back -= 1
+            tail += sizes[back]
         start = back
     return passages
 

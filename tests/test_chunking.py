@@ -226,3 +226,21 @@ def test_a_note_with_only_front_matter_is_still_findable_by_its_title(tmp_path):
         assert engine.ask("baromètre", 1).hits[0].path == "barometre.md"
     finally:
         engine.close()
+
+
+def test_the_last_window_of_a_long_section_is_about_as_long_as_the_others(tmp_path):
+    from bot.chunking import WINDOW_WORDS, split_note
+    from bot.notes import load_note
+    from bot.sites import load_corpus_config
+
+    root = tmp_path / "g"
+    root.mkdir()
+    paragraphs = "\n\n".join(" ".join(f"mot{p}x{i}" for i in range(45)) for p in range(11))
+    (root / "long.md").write_text(f"# Long\n\n{paragraphs}\n", encoding="utf-8")
+    config = load_corpus_config(root)
+    from bot.notes import discover
+
+    note, _ = load_note(config, discover(config)[0])
+    windows = [len(p.text.split()) for p in split_note(note)]
+    assert len(windows) >= 3
+    assert all(WINDOW_WORDS - 50 <= n <= WINDOW_WORDS for n in windows)
