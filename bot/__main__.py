@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("questions", type=Path, metavar="QUESTIONS.yaml")
     ev.add_argument("--baseline", action="store_true",
                     help="also score plain rank-bm25 on lowercase words, for comparison")
+    ev.add_argument("--lang", metavar="LANG", help="only the questions whose lang is LANG (fr, en)")
+    ev.add_argument("--plain", action="store_true",
+                    help="without question understanding (no translation, synonyms, typos, cues)")
 
     bench = sub.add_parser("bench", help="measure build, restart, memory and query speed")
     corpus_args(bench)

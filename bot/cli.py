@@ -156,15 +156,21 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import baseline_asker, check_corpora, evaluate, load_questions, report_lines
+    from bot.evaluation import EvalError, baseline_asker, check_corpora, evaluate, load_questions, report_lines
 
     questions = load_questions(args.questions)
+    if args.lang:
+        questions = [q for q in questions if q.lang == args.lang]
+        if not questions:
+            raise EvalError(f"{args.questions}: no question has lang: {args.lang}")
     roots = corpus_roots(args)
     missing = check_corpora(questions, roots)
     if missing:
         print(f"warning: no --corpus folder is named {', '.join(missing)}: those questions will miss",
               file=sys.stderr)
     engine, _ = open_engine(args, quiet=True)
+    if args.plain:  # the words as analysed, nothing added: what question understanding adds
+        engine.searcher.expander = None
     names = [str(r) for r in engine.roots]
 
     def ask(question: str) -> list[dict]:

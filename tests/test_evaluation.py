@@ -152,3 +152,21 @@ def test_notesbot_eval_on_the_shared_questions(shared_dir: Path, cli) -> None:
     assert all(0.0 <= float(x) <= 1.0 for x in figures)
     assert "hit@3 by kind: " in result.stdout
     assert "warning" not in result.stderr
+
+
+def test_notesbot_eval_on_one_language_with_and_without_question_understanding(garden: Path, cli,
+                                                                              tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        "- q: how long is the awareness MOOC?\n"
+        "  expect: corpus/garden/vault/Notes/L'Académie du numérique.md\n  must_contain: 30 minutes\n  lang: en\n"
+        "- q: effacer les disques durs avant de donner un ordinateur\n"
+        "  expect: [corpus/garden/vault/Notes/Le réemploi.md, corpus/garden/vault/Notes/Recyclage des ordinateurs.md]\n"
+        "  must_contain: Effacer les disques durs\n  lang: fr\n", encoding="utf-8")
+    full = cli("eval", str(questions), "--corpus", str(garden), "--lang", "fr")
+    assert full.returncode == 0, full.stderr
+    assert full.stdout.startswith("notesbot: 1 questions\n")
+    plain = cli("eval", str(questions), "--corpus", str(garden), "--lang", "fr", "--plain")
+    assert plain.returncode == 0 and FIGURES.findall(plain.stdout)
+    missing = cli("eval", str(questions), "--corpus", str(garden), "--lang", "de")
+    assert missing.returncode == 2 and "no question has lang: de" in missing.stderr
