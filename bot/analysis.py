@@ -99,11 +99,3 @@ class Analyzer:
         if word.isdigit() or len(word) <= 2:
             return strip_marks(word)
         return strip_marks(self._stemmer.stemWord(word))
-
-
-def spans_in(text: str) -> list[tuple[int, int, str]]:
-    """Character spans of words in the original text, with their folded form, for highlighting.
-
-    Folding can change lengths (œ -> oe), so words are found on the original text.
-    """
-    return [(m.start(), m.end(), fold(m.group(0))) for m in re.finditer(r"[\w’']+(?:-[\w]+)*", text)]

@@ -8,7 +8,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -318,9 +318,3 @@ def fallback_title(note: Note) -> str:
     if stem == "index" and "/" in note.path:
         stem = note.path.rsplit("/", 2)[-2]
     return stem
-
-
-def load_notes(config: CorpusConfig,
-               sources: Iterable[SourceFile] | None = None) -> Iterator[tuple[Note | None, list[Problem]]]:
-    for source in sources if sources is not None else discover(config):
-        yield load_note(config, source)

@@ -231,10 +231,6 @@ def current_folder(base: Path) -> Path:
     return folder
 
 
-def read_meta(base: Path) -> dict:
-    return _read_meta(current_folder(base))
-
-
 def _read_meta(folder: Path) -> dict:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
