@@ -80,11 +80,11 @@ class Expander:
         return "en" if en > fr else "fr" if fr > en else ""
 
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
-        raw = _RAW_WORD.findall(fold(_plain(understood.question)).replace("'", " "))
+        raw = _RAW_WORD.findall(fold(understood.text).replace("'", " "))
         understood.language = self.language(raw)
         concepts = self._translated(raw, understood) if self._translating(understood) else None
         if concepts is None:
-            concepts = [Concept(w.surface, [Alternative((w.term,), shown=w.surface)]) for w in words]
+            concepts = [Concept.of_word(w) for w in words]
         if self.options.synonyms:
             concepts = self._with_synonyms(concepts)
         if self.options.typos:
@@ -125,7 +125,7 @@ class Expander:
                 i += n
                 continue
             for word in self.analyzer.words(raw[i]):
-                concept = Concept(word.surface, [Alternative((word.term,), shown=word.surface)])
+                concept = Concept.of_word(word)
                 if not self.postings.df(word.term):
                     self._add_misspelt_translation(concept)
                 concepts.append(concept)
@@ -209,10 +209,3 @@ class Expander:
                             f"{'s' if distance > 1 else ''})"))
         if not df and not found:
             understood.notes.append(f"'{concept.surface}' is not in the notes")
-
-
-def _plain(question: str) -> str:
-    """The question without search syntax, for reading its raw words."""
-    from bot.query import parse_question
-
-    return parse_question(question).text

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.analysis import Analyzer, fold
+from bot.analysis import Analyzer, Word, fold
 from bot.index import distinct
 from bot.query import parse_question
 from bot.store import IndexFiles
@@ -35,6 +35,11 @@ class Concept:
     surface: str
     alternatives: list[Alternative]
 
+    @classmethod
+    def of_word(cls, word: Word) -> Concept:
+        """A question word that stands for itself only."""
+        return cls(word.surface, [Alternative((word.term,), shown=word.surface)])
+
     @property
     def exact(self) -> bool:
         alt = self.alternatives[0]
@@ -47,6 +52,7 @@ class Understood:
 
     question: str
     concepts: list[Concept] = field(default_factory=list)
+    text: str = ""  # the question without its search syntax
     phrases: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -87,14 +93,13 @@ class Searcher:
 
     def understand(self, question: str) -> Understood:
         parsed = parse_question(question)
-        understood = Understood(question, phrases=parsed.phrases, excluded=parsed.excluded,
-                                tags=parsed.tags)
+        understood = Understood(question, text=parsed.text, phrases=parsed.phrases,
+                                excluded=parsed.excluded, tags=parsed.tags)
         words = self.analyzer.words(parsed.text)
         if self.expander is not None:
             understood.concepts = self.expander.expand(words, understood)
         else:
-            understood.concepts = [Concept(w.surface, [Alternative((w.term,), shown=w.surface)])
-                                   for w in words]
+            understood.concepts = [Concept.of_word(w) for w in words]
         return understood
 
     def search(self, question: str, k: int = 5) -> SearchResult:
