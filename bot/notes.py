@@ -263,7 +263,7 @@ def load_note(config: CorpusConfig, source: SourceFile) -> tuple[Note | None, li
         problems.append(Problem(corpus, source.rel, "empty file", True))
         return None, problems
     site = config.site_for(source.rel)
-    rel_in_site = _relative_to_site(source.rel, site)
+    rel_in_site = relative_to_site(source.rel, site)
     site_path = eleventy_path(rel_in_site, site, meta)
     note = Note(
         corpus=corpus,
@@ -280,7 +280,8 @@ def load_note(config: CorpusConfig, source: SourceFile) -> tuple[Note | None, li
     return note, problems
 
 
-def _relative_to_site(rel: str, site: Site) -> str:
+def relative_to_site(rel: str, site: Site) -> str:
+    """A note's path inside its site's folder (what URL rules and draft globs are written for)."""
     folder = site.folder.strip("/")
     return rel[len(folder) + 1 :] if folder not in ("", ".") and rel.startswith(folder + "/") else rel
 

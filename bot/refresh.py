@@ -23,6 +23,7 @@ from bot.sites import CorpusConfig, load_corpus_config
 from bot.store import FORMAT_VERSION, IndexFiles, StoreError, load_index, write_index
 
 if TYPE_CHECKING:
+    from bot.chunking import Passage
     from bot.notes import Note, Problem, SourceFile
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,7 @@ def _parse(config: CorpusConfig, ci: int, source: SourceFile, report: RefreshRep
     for p in split_note(note):
         part = part + 1 if previous == (p.heading, p.anchor) else 0
         previous = (p.heading, p.anchor)
-        passages.append(dict(_passage_record(note, p), part=part))
+        passages.append(dict(_passage_record(p), part=part))
     record = {
         "corpus": ci, "path": note.path, "title": note.title, "fm_title": note.title,
         "fallback_title": fallback_title(note), "tags": list(note.tags), "url": note.url,
@@ -255,12 +256,13 @@ def _parse(config: CorpusConfig, ci: int, source: SourceFile, report: RefreshRep
 
 
 def _is_draft(note: Note) -> bool:
-    folder = note.site.folder.strip("/")
-    rel = note.path[len(folder) + 1 :] if folder not in ("", ".") else note.path
+    from bot.notes import relative_to_site
+
+    rel = relative_to_site(note.path, note.site)
     return any(fnmatchcase(rel, pattern) for pattern in note.site.drafts)
 
 
-def _passage_record(note: Note, passage) -> dict:
+def _passage_record(passage: Passage) -> dict:
     return {
         "heading": list(passage.heading), "anchor": passage.anchor, "url": passage.url,
         "text": passage.text, "links": [[lk.text, lk.target, lk.kind] for lk in passage.links],
