@@ -1,16 +1,32 @@
 """Expected answer types: a question asking "when", "how many" or "how long" wants a passage that
 states a year, a number or a duration. Passages carry one marker term per type they contain
 (indexed like words, so BM25 statistics stay honest); questions that ask for a type look for it.
+"Combien de monuments" goes further: passages also mark each word that follows a number
+("12 monuments"), and the question looks for the marker of the word it counts.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from bot.analysis import Analyzer, fold
 
 YEAR = "#year"
 NUMBER = "#number"
 DURATION = "#duration"
 PERCENT = "#percent"
+COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
+
+_NUMBER_WORDS = frozenset(
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente "
+    "quarante cinquante soixante cent cents mille two three four five six seven eight nine ten eleven "
+    "twelve fifteen twenty thirty forty fifty hundred thousand".split())
+# A number, then the word it counts, and maybe the next one ("trois grands axes", "3 ingrédients clés").
+_COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+                       r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?")
+# Units that two words name: "5 ans" answers "combien d'années".
+_SAME_UNIT = {"anne": "an", "journ": "jour"}
 
 _YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
 _NUMBER_RE = re.compile(r"\d")
@@ -46,6 +62,41 @@ def markers(text: str) -> list[str]:
     if _PERCENT_RE.search(text):
         found.append(PERCENT)
     return found
+
+
+def counted(text: str, analyzer: Analyzer) -> list[str]:
+    """One marker per word that follows a number: "12 monuments" -> "#n:monu"."""
+    found: list[str] = []
+    for match in _COUNT_RE.finditer(fold(text)):
+        number = match.group(1)
+        if _YEAR_RE.fullmatch(number):
+            continue
+        for word in match.group(2, 3):
+            terms = analyzer.terms(word) if word else []
+            if len(terms) != 1:
+                break  # a stopword ends the counted words: "12 monuments qui évalue"
+            marker = counted_marker(terms[0])
+            if marker not in found:
+                found.append(marker)
+    return found
+
+
+def counted_marker(term: str) -> str:
+    return COUNTED + _SAME_UNIT.get(term, term)
+
+
+def counted_asked(raw: Sequence[str]) -> list[int]:
+    """Positions of the words a question asks the number of: "combien de modules", "how many
+    modules", "nombre de monuments", or a number it names itself ("the three key ingredients")."""
+    wanted: list[int] = []
+    for i, word in enumerate(raw):
+        if word in ("combien", "nombre") and i + 2 < len(raw) and raw[i + 1] in ("de", "d"):
+            wanted.append(i + 2)
+        elif word == "many" and i and raw[i - 1] == "how":
+            wanted.append(i + 1)
+        elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
+            wanted += [i + 1, i + 2]
+    return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 
 def asked(raw: list[str]) -> list[str]:

@@ -30,6 +30,9 @@ TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 CUE_WEIGHT = 2.5  # a stated answer type counts like a question word of this idf
+# "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
+# the question's other words (a note's introduction does): the marker weighs like three words.
+COUNTED_WEIGHT = 3.0
 RARE_DF = 2
 LARGE_VOCABULARY = 30_000  # a word this rare, next to a much more common neighbour, may be a typo too
 _RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -91,7 +94,22 @@ class Expander:
             for concept in concepts:
                 self._add_typos(concept, understood)
         self._add_cues(raw, concepts)
+        self._add_counted(raw, concepts)
         return concepts
+
+    def _add_counted(self, raw: list[str], concepts: list[Concept]) -> None:
+        """"combien de modules", "how many modules": also look for "3 modules" (see cues.counted)."""
+        for i in cues.counted_asked(raw):
+            concept = next((c for c in concepts if raw[i] in c.surface.split()), None)
+            if concept is None or concept.surface.startswith("("):
+                continue
+            alts = []
+            for alt in concept.alternatives:
+                marker = cues.counted_marker(alt.terms[0]) if len(alt.terms) == 1 else ""
+                if marker and self.postings.df(marker) and all(a.terms != (marker,) for a in alts):
+                    alts.append(Alternative((marker,), alt.weight * COUNTED_WEIGHT, "counted", marker))
+            if alts:
+                concepts.append(Concept(f"(number of {concept.surface})", alts))
 
     def _add_cues(self, raw: list[str], concepts: list[Concept]) -> None:
         """"quand", "how many", "combien de temps": also look for a year, a number, a duration."""

@@ -15,7 +15,8 @@ from bot.engine import BUNDLED_CORPUS, index_dir_for
 
 QUESTION = "which MOOC takes 30 minutes?"
 ACADEMIE = "https://www.academie-nr.org/"
-FORMATIONS = "https://ecoresponsable.numerique.gouv.fr/publications/formations/"
+ACADEMIE_NOTE = "https://www.museumxtd.ch/Notes/L'Acad%C3%A9mie%20Num%C3%A9rique%20Responsable/"
+ACADEMIE_LINK = "INR (Institut du Numérique Responsable). Académie Numérique Responsable"
 HIT_KEYS = ["path", "corpus", "title", "heading", "url", "score", "text", "links"]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -24,10 +25,10 @@ def test_ask_prints_title_heading_snippet_url_and_links(cli) -> None:
     result = cli("ask", QUESTION)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "1. Formations numérique écoresponsable › MOOC Numérique Responsable (INR)"
-    assert "**30** **minutes**" in lines[1] and "Durées" in lines[1]
-    assert lines[2].strip() == FORMATIONS
-    assert f"   - Voir le MOOC Numérique Responsable: {ACADEMIE}" in lines
+    assert lines[0] == "1. L'Académie Numérique Responsable"
+    assert "**30** **minutes**" in lines[1] and "MOOC" in lines[1]
+    assert lines[2].strip() == ACADEMIE_NOTE
+    assert f"   - {ACADEMIE_LINK}: {ACADEMIE}" in lines
     assert "Traceback" not in result.stderr
 
 
@@ -57,9 +58,10 @@ def test_ask_json_one_object_per_question(cli) -> None:
     assert list(first) == ["question", "hits"] and 1 <= len(first["hits"]) <= 2
     hit = first["hits"][0]
     assert list(hit) == HIT_KEYS
-    assert hit["heading"].endswith("MOOC Numérique Responsable (INR)") and hit["url"] == FORMATIONS
-    assert Path(hit["corpus"]) == BUNDLED_CORPUS and hit["path"] == "minumeco/publications/formations/index.md"
-    assert {"text": "Voir le MOOC Numérique Responsable", "url": ACADEMIE} in hit["links"]
+    assert hit["heading"] == "" and hit["url"] == ACADEMIE_NOTE
+    assert Path(hit["corpus"]) == BUNDLED_CORPUS
+    assert hit["path"] == "museumxtd/Notes/L'Académie Numérique Responsable.md"
+    assert {"text": ACADEMIE_LINK, "url": ACADEMIE} in hit["links"]
     assert result.stderr == ""  # no progress bar or warning mixed into JSON runs
 
 

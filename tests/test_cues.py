@@ -1,7 +1,7 @@
 """Expected answer types: markers in passages, the types questions ask for."""
 
-from bot.analysis import fold
-from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, markers
+from bot.analysis import Analyzer, fold
+from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, counted, counted_asked, markers
 
 
 def raw(question: str) -> list[str]:
@@ -36,3 +36,28 @@ def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
     assert asked(raw("Faut-il un contrat quand on offre un ordinateur ?")) == []
     assert asked(raw("What happens when I donate a computer?")) == []
+
+
+def test_passages_are_marked_with_the_words_they_count() -> None:
+    analyzer = Analyzer()
+    assert counted("Une recherche auprès de 12 monuments qui évalue les visites", analyzer) == ["#n:monu"]
+    assert counted("une échelle à trois dimensions", analyzer) == ["#n:dimens"]
+    # the counted word and the next one, up to a stopword; a year counts nothing
+    assert counted("3 ingrédients clés et trois grands axes", analyzer) == [
+        "#n:ingredient", "#n:cle", "#n:grand", "#n:axe"]
+    assert counted("créé en 2018 Paris", analyzer) == []
+    # "5 ans" and "combien d'années" name the same unit
+    assert counted("pendant au moins 5 ans", analyzer) == counted("pendant 2 années", analyzer) == ["#n:an"]
+
+
+def test_questions_name_the_words_they_want_counted() -> None:
+    def wanted(question: str) -> list[str]:
+        words = raw(question)
+        return [words[i] for i in counted_asked(words)]
+
+    assert wanted("Combien de monuments ont participé ?") == ["monuments"]
+    assert wanted("pendant combien d'années ?") == ["annees"]
+    assert wanted("How many modules are there?") == ["modules"]
+    assert wanted("What are the three key ingredients") == ["key", "ingredients"]
+    assert wanted("Combien coûte un ordinateur ?") == []
+    assert wanted("En 2018, qui a créé l'INR ?") == []

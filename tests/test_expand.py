@@ -147,6 +147,23 @@ def test_year_questions_look_for_years(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_how_many_questions_prefer_the_passage_that_counts_the_thing(tmp_path: Path) -> None:
+    root = tmp_path / "counts"
+    root.mkdir()
+    (root / "a.md").write_text(
+        "# Visites guidées à distance des monuments\nLes monuments nationaux proposent des visites guidées "
+        "à distance, et les monuments ont évalué les visites guidées à distance.\n\n"
+        "## À retenir\nUne recherche auprès de 12 monuments.\n", encoding="utf-8")
+    (root / "b.md").write_text("# Autre\nUn rapport sur 30 écoles.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        question = "Combien de monuments ont testé les visites guidées à distance ?"
+        assert engine.ask(question, 1).hits[0].heading.endswith("À retenir")
+        assert alternatives(engine, "How many monuments?")["(number of monuments)"] == [("counted", "#n:monu")]
+    finally:
+        engine.close()
+
+
 def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -> None:
     env = dict(os.environ, NOTESBOT_INDEX_DIR=str(tmp_path / "cli-index"))
     out = subprocess.run(

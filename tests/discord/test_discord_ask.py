@@ -13,8 +13,8 @@ from bot.engine import Engine
 from bot.feedback import feedback_path, read_records, summary_lines
 
 MOOC = "which MOOC takes 30 minutes?"
-MOOC_TITLE = "Formations numérique écoresponsable"
-MOOC_URL = "https://ecoresponsable.numerique.gouv.fr/publications/formations/"
+MOOC_TITLE = "L'Académie Numérique Responsable"
+MOOC_URL = "https://www.museumxtd.ch/Notes/L'Acad%C3%A9mie%20Num%C3%A9rique%20Responsable/"
 
 
 def test_ask_answers_with_the_passage_its_link_and_vote_buttons(bundled_engine, wired, run) -> None:
@@ -187,7 +187,7 @@ def test_votes_are_stored_without_names_and_work_after_a_restart(bundled_engine,
     assert [v["vote"] for v in votes] == ["down", "up"]
     assert set(votes[0]) == {"time", "question", "passages", "vote"}
     assert votes[0]["question"] == MOOC
-    assert votes[0]["passages"][0].startswith("corpus/minumeco/publications/formations/index.md#")
+    assert votes[0]["passages"][0].startswith("corpus/museumxtd/Notes/L'Académie Numérique Responsable.md")
     raw = path.read_text(encoding="utf-8")
     assert "alice" not in raw and "bob" not in raw
     summary = summary_lines(path)

@@ -116,7 +116,7 @@ def test_notesbot_run_builds_the_index_answers_and_stops_on_sigterm(tmp_path: Pa
                 inter = await fake.send_slash_command("ask",
                                                       {"question": "which MOOC takes 30 minutes?"})
                 done = await fake.wait_for_response(inter, timeout=10)
-                assert done.message.embeds[0]["title"] == "Formations numérique écoresponsable"
+                assert done.message.embeds[0]["title"] == "L'Académie Numérique Responsable"
                 # on_ready comes after discord.py's 2 s wait for the guilds
                 await fake.wait_until(lambda: any("connected as" in line for line in logged),
                                       "the bot to log that it is ready", timeout=10)
