@@ -13,7 +13,7 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})

@@ -35,6 +35,9 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     assert FR.terms("le la les des du de un une et ou à qui que dans pour sur avec") == []
     assert FR.terms("the of and or to in on for with is are what which") == []
     assert FR.terms("le recyclage des ordinateurs") == FR.terms("recyclage ordinateurs")
+    # degree words compare, they do not say what about: "pollue autant que les avions"
+    assert FR.terms("pollue autant que les avions") == FR.terms("pollue avions")
+    assert FR.terms("beaucoup trop tellement assez davantage tant") == []
 
 
 def test_snowball_stems_join_inflections() -> None:
