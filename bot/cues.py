@@ -50,6 +50,18 @@ _ASKS = {
 }
 
 
+# Words that only name the type asked for, after a question word: "en quelle année", "combien de
+# temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
+_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "heure", "time"}
+_ASKING = {"quelle", "quel", "what", "which", "combien", "de", "d", "a", "en"}
+
+
+def type_words(raw: Sequence[str]) -> set[int]:
+    """Positions of the words that name the asked type: "année" in "en quelle année"."""
+    return {i for i, w in enumerate(raw) if w in _TYPE_WORDS and i and raw[i - 1] in _ASKING
+            and {"quelle", "quel", "what", "which", "combien"} & set(raw[max(0, i - 2):i])}
+
+
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
     found = []

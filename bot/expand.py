@@ -93,8 +93,8 @@ class Expander:
         if self.options.typos:
             for concept in concepts:
                 self._add_typos(concept, understood)
-        self._add_cues(raw, concepts)
         self._add_counted(raw, concepts)
+        self._add_cues(raw, concepts)
         return concepts
 
     def _add_counted(self, raw: list[str], concepts: list[Concept]) -> None:
@@ -112,7 +112,10 @@ class Expander:
                 concepts.append(Concept(f"(number of {concept.surface})", alts))
 
     def _add_cues(self, raw: list[str], concepts: list[Concept]) -> None:
-        """"quand", "how many", "combien de temps": also look for a year, a number, a duration."""
+        """"quand", "how many", "combien de temps": look for a year, a number, a duration instead
+        of the word that names the type ("année" in "en quelle année")."""
+        naming = {raw[i] for i in cues.type_words(raw)}
+        concepts[:] = [c for c in concepts if c.surface not in naming]
         for marker in cues.asked(raw):
             if self.postings.df(marker):
                 concepts.append(Concept(f"({marker[1:]} asked)",

@@ -14,6 +14,10 @@ from bot.store import IndexFiles
 
 TIE_BREAKER = 0.2  # how much the other alternatives of a word add to the best one (dis_max)
 GOOD_MATCH = 0.4  # share of the question's weight the best passage must cover to be "good"
+# A several-word alternative ("gaz à effet de serre" for "greenhouse gas") is one notion: its words'
+# scores are summed, divided by n ** 0.75 (between the sum and the mean), and scaled by the share of
+# its words the passage has, so "effet" alone is not a quarter of the greenhouse effect.
+PHRASE_SPLIT = 0.75
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 
 
@@ -190,7 +194,10 @@ class Searcher:
                 continue
             ids = np.concatenate([p[0] for _, p in found])
             vals = np.concatenate([self._as_base(t, p[1], base, alt) for t, p in found])
-            per_alt.append((ids, vals * (alt.weight / math.sqrt(len(alt.terms))), alt.weight))
+            if len(alt.terms) > 1:
+                ids, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+                vals = np.bincount(inverse, vals) * (counts / len(alt.terms))
+            per_alt.append((ids, vals * (alt.weight / len(alt.terms) ** PHRASE_SPLIT), alt.weight))
         if not per_alt:
             return None
         ids = distinct(np.concatenate([a[0] for a in per_alt]))

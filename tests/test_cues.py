@@ -1,7 +1,7 @@
 """Expected answer types: markers in passages, the types questions ask for."""
 
 from bot.analysis import Analyzer, fold
-from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, counted, counted_asked, markers
+from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, counted, counted_asked, markers, type_words
 
 
 def raw(question: str) -> list[str]:
@@ -61,3 +61,16 @@ def test_questions_name_the_words_they_want_counted() -> None:
     assert wanted("What are the three key ingredients") == ["key", "ingredients"]
     assert wanted("Combien coûte un ordinateur ?") == []
     assert wanted("En 2018, qui a créé l'INR ?") == []
+
+
+def test_the_word_that_names_the_asked_type_is_found() -> None:
+    def naming(question: str) -> list[str]:
+        words = raw(question)
+        return [words[i] for i in sorted(type_words(words))]
+
+    assert naming("En quelle année l'INR a-t-il été créé ?") == ["annee"]
+    assert naming("Combien de temps dure le module ?") == ["temps"]
+    assert naming("What year was it founded?") == ["year"]
+    assert naming("À quelle heure commence la journée ?") == ["heure"]
+    assert naming("Une année de formation") == []
+    assert naming("le temps de calcul") == []

@@ -147,6 +147,38 @@ def test_year_questions_look_for_years(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_the_word_naming_the_asked_type_is_not_searched(tmp_path: Path) -> None:
+    root = tmp_path / "years"
+    root.mkdir()
+    (root / "a.md").write_text("# Institut\nL'institut a été créé en 2018 à Paris.\n", encoding="utf-8")
+    (root / "b.md").write_text("# Bonne année\nBonne année 2025 à tout l'institut !\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        question = "En quelle année l'institut a-t-il été créé ?"
+        assert "annee" not in alternatives(engine, question)  # the year marker stands for it
+        assert first_path(engine, question) == "a.md"
+        assert "annee" in alternatives(engine, "une année de formation")
+    finally:
+        engine.close()
+
+
+def test_a_translated_phrase_counts_by_the_share_of_its_words_found(tmp_path: Path) -> None:
+    root = tmp_path / "phrase"
+    root.mkdir()
+    (root / "full.md").write_text("# Climat\nLe numérique émet des gaz à effet de serre, "
+                                  "comme beaucoup d'autres secteurs de l'économie française.\n", encoding="utf-8")
+    (root / "partial.md").write_text("# Mode\nUn effet de mode.\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        scores = {h.path: h.score for h in engine.ask("greenhouse gas", 5).hits}
+        # one word of three, even in a much shorter passage, is far from the whole phrase
+        assert scores["partial.md"] < scores["full.md"] / 6
+    finally:
+        engine.close()
+
+
 def test_how_many_questions_prefer_the_passage_that_counts_the_thing(tmp_path: Path) -> None:
     root = tmp_path / "counts"
     root.mkdir()
