@@ -225,8 +225,8 @@ class Searcher:
 
     def _as_base(self, term: str, vals: np.ndarray, base: float, alt: Alternative) -> np.ndarray:
         idf = self._idf(term)
-        if alt.flat:  # keep BM25's saturation of the count, drop the rarity
-            return vals / max(idf, 1e-9)
+        if alt.flat:  # a fixed bonus: neither the marker's rarity nor the passage's length counts
+            return np.ones_like(vals)
         if alt.why not in ("synonym", "typo") or idf <= 0 or base <= 0:
             return vals
         return vals * min(1.0, base / idf)  # never more than the word itself would get

@@ -147,11 +147,33 @@ def test_year_questions_look_for_years(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_path: Path) -> None:
+    root = tmp_path / "years"
+    root.mkdir()
+    (root / "short.md").write_text("# Institut\nInstitut fondé en 2018.\n", encoding="utf-8")
+    (root / "long.md").write_text("# Musée\nLe musée et son institut, fondés en 2019, " + "puis agrandis " * 60 + "\n",
+                                  encoding="utf-8")
+    (root / "none.md").write_text("# Autre\nUn institut sans date.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        def scores(question: str) -> dict[str, float]:
+            return {h.path: h.score for h in engine.ask(question, 5).hits}
+
+        plain, asking = scores("institut"), scores("en quelle année l'institut ?")
+        bonus = {path: asking[path] - plain[path] for path in plain}
+        assert bonus["none.md"] == pytest.approx(0)
+        assert bonus["short.md"] == pytest.approx(bonus["long.md"]) and bonus["short.md"] > 1
+    finally:
+        engine.close()
+
+
 def test_the_word_naming_the_asked_type_is_not_searched(tmp_path: Path) -> None:
     root = tmp_path / "years"
     root.mkdir()
     (root / "a.md").write_text("# Institut\nL'institut a été créé en 2018 à Paris.\n", encoding="utf-8")
     (root / "b.md").write_text("# Bonne année\nBonne année 2025 à tout l'institut !\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
     engine, _ = Engine.open([root], tmp_path / "index")
     try:
         question = "En quelle année l'institut a-t-il été créé ?"
