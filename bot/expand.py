@@ -29,7 +29,7 @@ from bot.typos import TypoIndex
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
-CUE_WEIGHT = 3.5  # a stated answer type counts like a question word of this idf
+CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
 # the question's other words (a note's introduction does): the marker weighs like three words.
 COUNTED_WEIGHT = 3.0
