@@ -131,6 +131,8 @@ class Searcher:
         hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i])) for i in order]
         if understood.phrases:
             hits = self._phrases_first(hits, understood.phrases)
+        else:
+            hits = self._lead_for_title(hits, understood)
         hits = hits[:k]
         for hit in hits:
             hit.record = hit.record or self.files.passage(hit.passage)
@@ -246,6 +248,22 @@ class Searcher:
                 if hit is not None:
                     allowed[hit[0]] = False
         return allowed
+
+    def _lead_for_title(self, hits: list[Hit], understood: Understood) -> list[Hit]:
+        """A question that is a note's title ("numérique ou digital") asks for the note itself:
+        its first matching passage comes first, not a later one that repeats the words more."""
+        if not hits:
+            return hits
+        words = {t for c in understood.concepts for a in c.alternatives[:1] if a.why == "word" for t in a.terms}
+        if len(words) < 2:
+            return hits
+        top = hits[0]
+        top.record = top.record or self.files.passage(top.passage)
+        if not words <= set(self.analyzer.terms(top.record["title"])):
+            return hits
+        note = self.files.doc_note[top.passage]
+        lead = min((h for h in hits if self.files.doc_note[h.passage] == note), key=lambda h: h.passage)
+        return [lead] + [h for h in hits if h is not lead]
 
     def _phrases_first(self, hits: list[Hit], phrases: list[str]) -> list[Hit]:
         wanted = [" ".join(fold(p).split()) for p in phrases]

@@ -147,6 +147,26 @@ def test_year_questions_look_for_years(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
+    root = tmp_path / "titles"
+    root.mkdir()
+    opening = "Les deux termes sont souvent utilisés comme des synonymes par les équipes. " * 4
+    sources = "\n".join(f"- Source {i} : faut-il dire numérique ou digital, numérique, digital ?" for i in range(20))
+    (root / "termes.md").write_text(f"# Numérique ou digital\n{opening}\n\n{sources}\n", encoding="utf-8")
+    (root / "autre.md").write_text("# Musée\nLe musée numérique accueille les écoles.\n", encoding="utf-8")
+    for i in range(3):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        hits = engine.ask("numérique ou digital", 3).hits
+        assert [h.path for h in hits[:2]] == ["termes.md", "termes.md"]
+        assert hits[0].text.startswith("Les deux termes") and hits[1].score > hits[0].score
+        # more than the title: the best passage, as usual
+        assert not engine.ask("numérique ou digital, sources", 1).hits[0].text.startswith("Les deux termes")
+    finally:
+        engine.close()
+
+
 def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_path: Path) -> None:
     root = tmp_path / "years"
     root.mkdir()
