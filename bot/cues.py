@@ -1,5 +1,6 @@
-"""Expected answer types: a question asking "when", "how many" or "how long" wants a passage that
-states a year, a number or a duration. Passages carry one marker term per type they contain
+"""Expected answer types: a question asking "when", "how many", "how long", "how much does it cost"
+or "at what time" wants a passage that states a year, a number, a duration, an amount of money or
+a time of day. Passages carry one marker term per type they contain
 (indexed like words, so BM25 statistics stay honest); questions that ask for a type look for it.
 "Combien de monuments" goes further: passages also mark each word that follows a number
 ("12 monuments"), and the question looks for the marker of the word it counts.
@@ -16,6 +17,8 @@ YEAR = "#year"
 NUMBER = "#number"
 DURATION = "#duration"
 PERCENT = "#percent"
+MONEY = "#money"
+TIME = "#time"  # a time of day: 9h30, 18:00
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 
 _NUMBER_WORDS = frozenset(
@@ -34,19 +37,21 @@ _PERCENT_RE = re.compile(r"\d\s*%|\d\s*(?:pour ?cent|percent)\b", re.I)
 _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
           r"months?|years?|secondes?|seconds?")
 _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
+_MONEY_RE = re.compile(r"\d\s*(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
+_TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
 _WHEN = {"quand", "when"}
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
     YEAR: (set(), {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
                                ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when")}),
-    NUMBER: ({"combien", "montant", "nombre"},
-             {("how", "many"), ("how", "much"), ("quel", "prix"), ("what", "price"), ("de", "combien")}),
+    NUMBER: ({"combien", "nombre"}, {("how", "many"), ("how", "much"), ("de", "combien")}),
+    MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "price", "cost", "costs"}, set()),
+    TIME: ({"horaire", "horaires"}, {("quelle", "heure"), ("what", "time")}),
     PERCENT: ({"pourcentage", "percentage", "proportion"},
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
     DURATION: ({"duree", "durer", "dure", "long"},
-               {("combien", "temps"), ("how", "long"), ("quelle", "heure"), ("what", "time"),
-                ("how", "often"), ("quelle", "frequence")}),
+               {("combien", "temps"), ("how", "long"), ("how", "often"), ("quelle", "frequence")}),
 }
 
 
@@ -73,6 +78,10 @@ def markers(text: str) -> list[str]:
         found.append(DURATION)
     if _PERCENT_RE.search(text):
         found.append(PERCENT)
+    if _MONEY_RE.search(text):
+        found.append(MONEY)
+    if _TIME_RE.search(text):
+        found.append(TIME)
     return found
 
 
@@ -124,6 +133,6 @@ def asked(raw: list[str]) -> list[str]:
             wanted.append(marker)
     if DURATION in wanted and "long" in raw and ("how", "long") not in pairs:
         wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"
-    if NUMBER in wanted and (DURATION in wanted or YEAR in wanted or PERCENT in wanted):
+    if NUMBER in wanted and len(wanted) > 1:
         wanted.remove(NUMBER)  # the more precise type says it already
     return wanted

@@ -45,6 +45,11 @@ class Concept:
         return cls(word.surface, [Alternative((word.term,), shown=word.surface)])
 
     @property
+    def answer_cue(self) -> bool:
+        """A year, an amount, "12 monuments": the passage itself must state it, not its note."""
+        return all(a.why in ("answer type", "counted") for a in self.alternatives)
+
+    @property
     def exact(self) -> bool:
         alt = self.alternatives[0]
         return len(self.alternatives) == 1 and len(alt.terms) == 1 and alt.weight == 1.0
@@ -113,9 +118,10 @@ class Searcher:
     def rank(self, understood: Understood, k: int) -> list[Hit]:
         if self.postings.n_docs == 0 or not understood.concepts:
             return []
-        parts = [(self._concept_weight(c), self._concept_scores(c)) for c in understood.concepts]
-        total_weight = sum(w for w, _ in parts)
-        touched = [got[0] for _, got in parts if got is not None]
+        parts = [(self._concept_weight(c), self._concept_scores(c), not c.answer_cue)
+                 for c in understood.concepts]
+        total_weight = sum(w for w, _, _ in parts)
+        touched = [got[0] for _, got, _ in parts if got is not None]
         if not touched:
             return []
         candidates = distinct(np.concatenate(touched))
@@ -139,18 +145,18 @@ class Searcher:
         return hits
 
     def _combine(self, candidates: np.ndarray,
-                 parts: list[tuple[float, tuple | None]]) -> tuple[np.ndarray, np.ndarray]:
+                 parts: list[tuple[float, tuple | None, bool]]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and covered weight of the candidates, concept by concept.
 
         A passage also inherits a share of what the rest of its note says about a concept (the
         note names the institute in its introduction, the passage gives the figure), so a
-        passage is judged in the context of its note.
+        passage is judged in the context of its note. Answer cues are not inherited.
         """
         scores = np.zeros(len(candidates))
         matched = np.zeros(len(candidates))
         doc_note = self.files.doc_note
         cand_notes = np.asarray(doc_note[candidates])
-        for weight, got in parts:
+        for weight, got, in_context in parts:
             if got is None:
                 continue
             ids, vals, credit = got
@@ -161,7 +167,7 @@ class Searcher:
             covered = np.zeros(len(candidates))
             covered[pos[found]] = credit[found]
             contribution = own
-            if NOTE_CONTEXT > 0:
+            if NOTE_CONTEXT > 0 and in_context:
                 inherited = NOTE_CONTEXT * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
                 contribution = np.maximum(own, inherited)
                 covered = np.maximum(covered, NOTE_CONTEXT * (inherited > 0))

@@ -1,7 +1,7 @@
 """Expected answer types: markers in passages, the types questions ask for."""
 
 from bot.analysis import Analyzer, fold
-from bot.cues import DURATION, NUMBER, PERCENT, YEAR, asked, counted, counted_asked, markers, type_words
+from bot.cues import DURATION, MONEY, NUMBER, PERCENT, TIME, YEAR, asked, counted, counted_asked, markers, type_words
 
 
 def raw(question: str) -> list[str]:
@@ -10,7 +10,11 @@ def raw(question: str) -> list[str]:
 
 def test_passages_are_marked_with_what_they_state() -> None:
     assert markers("L'INR a été créé en 2018.") == [YEAR, NUMBER]
-    assert markers("Entre 25 000 € et 250 000 €") == [NUMBER]
+    assert markers("Entre 25 000 € et 250 000 €") == [NUMBER, MONEY]
+    assert MONEY in markers("un budget de 3 millions d'euros, soit 12 euros par agent")
+    assert MONEY not in markers("3 modules et 12 monuments")
+    assert TIME in markers("de 9h30 à 18h30") and TIME in markers("à 14:00")
+    assert TIME not in markers("un MOOC de 30 minutes") and TIME not in markers("le 12/03/2024")
     assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
     assert DURATION in markers("de 9h30 à 18h30")
     assert markers("Aucun chiffre ici.") == []
@@ -27,6 +31,10 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("How long does module 1 take?")) == [DURATION]
     assert asked(raw("What share of emissions does digital account for?")) == [PERCENT]
     assert asked(raw("Quelle part des émissions ?")) == [PERCENT]
+    assert asked(raw("Quel montant de financement peut-on obtenir ?")) == [MONEY]
+    assert asked(raw("Combien coûte un ordinateur ?")) == [MONEY]
+    assert asked(raw("How much does the training cost?")) == [MONEY]
+    assert asked(raw("À quelle heure commence la journée ?")) == [TIME]
     assert asked(raw("numérique ou digital")) == []
     assert asked(raw("a long-term strategy")) == []
 

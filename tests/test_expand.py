@@ -174,15 +174,20 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
     (root / "long.md").write_text("# Musée\nLe musée et son institut, fondés en 2019, " + "puis agrandis " * 60 + "\n",
                                   encoding="utf-8")
     (root / "none.md").write_text("# Autre\nUn institut sans date.\n", encoding="utf-8")
+    # the passage must state the year itself: its note's other section does not lend it
+    (root / "sections.md").write_text("# Formations\nL'institut forme les agents.\n\n## Histoire\nFondé en 2017.\n",
+                                      encoding="utf-8")
     engine, _ = Engine.open([root], tmp_path / "index")
     try:
-        def scores(question: str) -> dict[str, float]:
-            return {h.path: h.score for h in engine.ask(question, 5).hits}
+        def scores(question: str) -> dict[tuple[str, str], float]:
+            return {(h.path, h.heading): h.score for h in engine.ask(question, 10).hits}
 
         plain, asking = scores("institut"), scores("en quelle année l'institut ?")
-        bonus = {path: asking[path] - plain[path] for path in plain}
-        assert bonus["none.md"] == pytest.approx(0)
-        assert bonus["short.md"] == pytest.approx(bonus["long.md"]) and bonus["short.md"] > 1
+        bonus = {key: asking[key] - plain[key] for key in plain}
+        assert bonus[("none.md", "Autre")] == pytest.approx(0)
+        assert bonus[("sections.md", "Formations")] == pytest.approx(0)
+        assert bonus[("short.md", "Institut")] == pytest.approx(bonus[("long.md", "Musée")])
+        assert bonus[("short.md", "Institut")] > 1
     finally:
         engine.close()
 
