@@ -28,6 +28,7 @@ _NUMBER_WORDS = frozenset(
 # A number, then the word it counts, and maybe the next one ("trois grands axes", "3 ingrédients clés").
 _COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
                        r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?")
+_BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
 
@@ -106,9 +107,10 @@ def counted_marker(term: str) -> str:
     return COUNTED + _SAME_UNIT.get(term, term)
 
 
-def counted_asked(raw: Sequence[str]) -> list[int]:
+def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> list[int]:
     """Positions of the words a question asks the number of: "combien de modules", "how many
-    modules", "nombre de monuments", or a number it names itself ("the three key ingredients")."""
+    modules", "nombre de monuments", or a number it names itself ("the three key ingredients",
+    but not "module 2 du MOOC": a stopword after the number ends the counted words)."""
     wanted: list[int] = []
     for i, word in enumerate(raw):
         if word in ("combien", "nombre") and i + 2 < len(raw) and raw[i + 1] in ("de", "d"):
@@ -116,7 +118,11 @@ def counted_asked(raw: Sequence[str]) -> list[int]:
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 1)
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
-            wanted += [i + 1, i + 2]
+            first = i + 2 if i + 1 < len(raw) and raw[i + 1] in _BETWEEN else i + 1  # "3 more years"
+            for j in (first, first + 1):
+                if j >= len(raw) or raw[j] in stop:
+                    break
+                wanted.append(j)
     return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 

@@ -35,6 +35,7 @@ CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 COUNTED_WEIGHT = 3.0
 RARE_DF = 2
 LARGE_VOCABULARY = 30_000  # a word this rare, next to a much more common neighbour, may be a typo too
+_SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
 _RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -99,7 +100,7 @@ class Expander:
 
     def _add_counted(self, raw: list[str], concepts: list[Concept]) -> None:
         """"combien de modules", "how many modules": also look for "3 modules" (see cues.counted)."""
-        for i in cues.counted_asked(raw):
+        for i in cues.counted_asked(raw, self.analyzer.stop):
             concept = next((c for c in concepts if raw[i] in c.surface.split()), None)
             if concept is None or concept.surface.startswith("("):
                 continue
@@ -126,7 +127,7 @@ class Expander:
 
     def _translated(self, raw: list[str], understood: Understood) -> list[Concept]:
         """Concepts from the raw words, English expressions looked up longest first."""
-        concepts = []
+        concepts = self._split_expression(raw)
         i = 0
         while i < len(raw):
             found = self.glossary.lookup(raw[i:])
@@ -152,6 +153,17 @@ class Expander:
                 concepts.append(concept)
             i += 1
         return concepts
+
+    def _split_expression(self, raw: list[str]) -> list[Concept]:
+        """"Who is module 2 for?", "What is NumEcoEval for?": the question word and the final
+        "for" are one expression, looked up as "for whom" or "what for"."""
+        if len(raw) < 3 or raw[-1] != "for" or raw[0] not in _SPLIT_EXPRESSIONS:
+            return []
+        key = _SPLIT_EXPRESSIONS[raw[0]]
+        alts = [Alternative(terms, TRANSLATION_WEIGHT, "translation", french)
+                for french in self.glossary.entries.get(key, [])
+                for terms in [tuple(self.analyzer.terms(french))] if terms and self._known(terms)]
+        return [Concept(f"{raw[0]} … for", alts)] if alts else []
 
     @cached_property
     def _glossary_typos(self) -> TypoIndex:

@@ -260,7 +260,10 @@ class Searcher:
         its first matching passage comes first, not a later one that repeats the words more."""
         if not hits:
             return hits
-        words = {t for c in understood.concepts for a in c.alternatives[:1] if a.why == "word" for t in a.terms}
+        firsts = [c.alternatives[0] for c in understood.concepts]
+        if any(a.why != "word" for a in firsts):
+            return hits  # "who … for", a year asked: more than the title
+        words = {t for a in firsts for t in a.terms}
         if len(words) < 2:
             return hits
         top = hits[0]

@@ -147,6 +147,27 @@ def test_year_questions_look_for_years(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_who_is_it_for_asks_for_the_audience_and_browsers_find_their_names(tmp_path: Path) -> None:
+    root = tmp_path / "tools"
+    root.mkdir()
+    (root / "module.md").write_text("# Module 2\nLe module présente la gestion de projet.\n\n"
+                                    "## Public\nLa formation est destinée aux chefs de projet.\n", encoding="utf-8")
+    (root / "carbonviz.md").write_text("# CarbonViz\nUne extension disponible sur Firefox ou Chrome.\n",
+                                       encoding="utf-8")
+    (root / "autre.md").write_text("# Autre\nLe navigateur de fichiers du musée.\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        assert ("translation", "destin") in alternatives(engine, "Who is module 2 for?")["who … for"]
+        assert engine.ask("Who is module 2 for?", 1).hits[0].heading.endswith("Public")
+        assert ("synonym", "firefox") in alternatives(engine, "Which browsers?")["browsers"]
+        assert engine.ask("Which browsers does CarbonViz support?", 1).hits[0].path == "carbonviz.md"
+        assert "who … for" not in alternatives(engine, "Who made it?")
+    finally:
+        engine.close()
+
+
 def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
     root = tmp_path / "titles"
     root.mkdir()
