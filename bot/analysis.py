@@ -13,7 +13,10 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
+# English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
+# drops them from English questions ("an app").
+FRENCH_WORDS = frozenset({"an"})
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
@@ -63,7 +66,7 @@ class Analyzer:
 
     def __init__(self, languages: Iterable[str] = ("fr",)) -> None:
         self.languages = tuple(languages) or ("fr",)
-        self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en")))
+        self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
 
     @property

@@ -59,6 +59,8 @@ _ASKS = {
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
 _TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "heure", "time"}
+# The question words themselves, once the type they ask for is known: "combien" is not a topic.
+ASKING_WORDS = {"combien", "how much", "how many", "how long", "how often"}
 _ASKING = {"quelle", "quel", "what", "which", "combien", "de", "d", "a", "en"}
 
 

@@ -35,6 +35,11 @@ CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 COUNTED_WEIGHT = 3.0
 RARE_DF = 2
 LARGE_VOCABULARY = 30_000  # a word this rare, next to a much more common neighbour, may be a typo too
+# Number words up to twelve, by value.
+_NUMBER_NAMES = {
+    "1": ("one",), "2": ("two", "deux"), "3": ("three", "trois"), "4": ("four", "quatre"),
+    "5": ("five", "cinq"), "6": ("six",), "7": ("seven", "sept"), "8": ("eight", "huit"),
+    "9": ("nine", "neuf"), "10": ("ten", "dix"), "11": ("eleven", "onze"), "12": ("twelve", "douze")}
 _SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
 _RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -58,6 +63,9 @@ class Expander:
         self.options = options or Expansion(translate=glossary is not None)
         self._en = stopwords("en") - stopwords("fr")
         self._fr = stopwords("fr") - stopwords("en")
+        self._number_names = {value: tuple(t for n in names for t in analyzer.terms(n))
+                              for value, names in _NUMBER_NAMES.items()}
+        self._number_values = {t: value for value, terms in self._number_names.items() for t in terms}
 
     @classmethod
     def for_index(cls, files: IndexFiles, analyzer: Analyzer,
@@ -94,9 +102,24 @@ class Expander:
         if self.options.typos:
             for concept in concepts:
                 self._add_typos(concept, understood)
+        self._add_number_forms(concepts)
         self._add_counted(raw, concepts)
         self._add_cues(raw, concepts)
         return concepts
+
+    def _add_number_forms(self, concepts: list[Concept]) -> None:
+        """"three" also finds "3" and "trois"; "3" also finds "trois"."""
+        for concept in concepts:
+            alt = concept.alternatives[0]
+            if len(alt.terms) != 1 or alt.why != "word":
+                continue
+            value = self._number_values.get(alt.terms[0]) or (alt.terms[0] if alt.terms[0].isdigit() else None)
+            if value is None:
+                continue
+            for form in [value, *self._number_names.get(value, ())]:
+                if form != alt.terms[0] and self.postings.df(form) and all(a.terms != (form,) for a in
+                                                                            concept.alternatives):
+                    concept.alternatives.append(Alternative((form,), 1.0, "number", form))
 
     def _add_counted(self, raw: list[str], concepts: list[Concept]) -> None:
         """"combien de modules", "how many modules": also look for "3 modules" (see cues.counted)."""
@@ -115,9 +138,10 @@ class Expander:
     def _add_cues(self, raw: list[str], concepts: list[Concept]) -> None:
         """"quand", "how many", "combien de temps": look for a year, a number, a duration instead
         of the word that names the type ("année" in "en quelle année")."""
-        naming = {raw[i] for i in cues.type_words(raw)}
+        asked = cues.asked(raw)
+        naming = {raw[i] for i in cues.type_words(raw)} | (cues.ASKING_WORDS if asked else set())
         concepts[:] = [c for c in concepts if c.surface not in naming]
-        for marker in cues.asked(raw):
+        for marker in asked:
             if self.postings.df(marker):
                 concepts.append(Concept(f"({marker[1:]} asked)",
                                         [Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True)]))
@@ -145,6 +169,9 @@ class Expander:
                 if alts:
                     concepts.append(Concept(surface, alts))
                 i += n
+                continue
+            if raw[i] in self._en:
+                i += 1  # "an" is a French word ("par an") but an English stopword
                 continue
             for word in self.analyzer.words(raw[i]):
                 concept = Concept.of_word(word)

@@ -168,6 +168,32 @@ def test_who_is_it_for_asks_for_the_audience_and_browsers_find_their_names(tmp_p
         engine.close()
 
 
+def test_numbers_years_and_question_words(tmp_path: Path) -> None:
+    root = tmp_path / "numbers"
+    root.mkdir()
+    (root / "stockage.md").write_text("# Stockage\n1 teraoctet stocké en ligne / an = 105 kg eq. CO2.\n\n"
+                                      "## Axes\nTrois axes de réflexion.\n", encoding="utf-8")
+    (root / "faq.md").write_text("# Combien coûte le numérique ?\nUne question que chacun se pose.\n",
+                                 encoding="utf-8")
+    for i in range(4):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        # "an" (a year) is a French word of the notes, and an English stopword of the question
+        assert terms(engine, "stocké par an") == "stock an"
+        assert "an" not in alternatives(engine, "What is an app?")
+        assert ("translation", "an") in alternatives(engine, "per year")["year"]
+        # number words and digits find each other
+        assert ("number", "1") in alternatives(engine, "one terabyte")["one"]
+        assert ("number", "trois") in alternatives(engine, "3 axes")["3"]
+        # "combien" and "how much" ask for a number; they are not what the answer is about
+        assert "combien" not in alternatives(engine, "combien de CO2 par an ?")
+        assert "how much" not in alternatives(engine, "How much CO2 per year?")
+        assert first_path(engine, "How much CO2 does storing one terabyte online for a year emit?") == "stockage.md"
+    finally:
+        engine.close()
+
+
 def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
     root = tmp_path / "titles"
     root.mkdir()
