@@ -82,5 +82,6 @@ def test_the_word_that_names_the_asked_type_is_found() -> None:
     assert naming("Combien de temps dure le module ?") == ["temps"]
     assert naming("What year was it founded?") == ["year"]
     assert naming("À quelle heure commence la journée ?") == ["heure"]
+    assert naming("Depuis quand la loi existe-t-elle ?") == ["depuis"]
     assert naming("Une année de formation") == []
     assert naming("le temps de calcul") == []

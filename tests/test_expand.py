@@ -189,6 +189,7 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         # "combien" and "how much" ask for a number; they are not what the answer is about
         assert "combien" not in alternatives(engine, "combien de CO2 par an ?")
         assert "how much" not in alternatives(engine, "How much CO2 per year?")
+        assert not {"depuis", "quand"} & set(alternatives(engine, "Depuis quand le stockage coûte-t-il ?"))
         assert first_path(engine, "How much CO2 does storing one terabyte online for a year emit?") == "stockage.md"
     finally:
         engine.close()
