@@ -18,6 +18,7 @@ GOOD_MATCH = 0.4  # share of the question's weight the best passage must cover t
 # scores are summed, divided by n ** 0.75 (between the sum and the mean), and scaled by the share of
 # its words the passage has, so "effet" alone is not a quarter of the greenhouse effect.
 PHRASE_SPLIT = 0.75
+WINDOW_TIE = 0.05  # windows of one section this close in score: the section's start reads better
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 
 
@@ -139,6 +140,7 @@ class Searcher:
             hits = self._phrases_first(hits, understood.phrases)
         else:
             hits = self._lead_for_title(hits, understood)
+            hits = self._section_start_on_ties(hits, max(k, 5))
         hits = hits[:k]
         for hit in hits:
             hit.record = hit.record or self.files.passage(hit.passage)
@@ -273,6 +275,24 @@ class Searcher:
         note = self.files.doc_note[top.passage]
         lead = min((h for h in hits if self.files.doc_note[h.passage] == note), key=lambda h: h.passage)
         return [lead] + [h for h in hits if h is not lead]
+
+    def _section_start_on_ties(self, hits: list[Hit], top: int) -> list[Hit]:
+        """Two overlapping windows of one section score within WINDOW_TIE of each other: the
+        earlier one, where the section starts, comes first."""
+        shown = hits[: top * 2]
+        for hit in shown:
+            hit.record = hit.record or self.files.passage(hit.passage)
+        out = list(hits)
+        for i in range(min(top, len(out))):
+            hit = out[i]
+            for j in range(i + 1, len(shown)):
+                other = out[j]
+                if (other.passage < hit.passage and other.score >= hit.score * (1 - WINDOW_TIE)
+                        and self.files.doc_note[other.passage] == self.files.doc_note[hit.passage]
+                        and other.record["heading"] == hit.record["heading"]):
+                    out.insert(i, out.pop(j))
+                    break
+        return out
 
     def _phrases_first(self, hits: list[Hit], phrases: list[str]) -> list[Hit]:
         wanted = [" ".join(fold(p).split()) for p in phrases]

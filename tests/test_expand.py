@@ -215,6 +215,32 @@ def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -
         engine.close()
 
 
+def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Path) -> None:
+    from bot.search import Hit
+
+    root = tmp_path / "windows"
+    root.mkdir()
+    paragraphs = "\n\n".join(f"Paragraphe {i} : le terme numérique et le terme digital." for i in range(40))
+    (root / "termes.md").write_text(f"# Termes\n{paragraphs}\n", encoding="utf-8")
+    (root / "autre.md").write_text("# Autre\nRien à voir.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        searcher = engine.searcher
+        windows = [h.passage for h in searcher.search("paragraphe terme", 10).hits
+                   if h.record["path"] == "termes.md"]
+        first, later = min(windows), max(windows)
+        assert first != later  # the section was cut into windows
+
+        def order(first_score: float) -> list[int]:
+            hits = [Hit(later, 10.0, {}, 1.0), Hit(first, first_score, {}, 1.0)]
+            return [h.passage for h in searcher._section_start_on_ties(hits, 5)]
+
+        assert order(9.7) == [first, later]  # within 5%: where the section starts
+        assert order(9.0) == [later, first]  # clearly behind: score order
+    finally:
+        engine.close()
+
+
 def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_path: Path) -> None:
     root = tmp_path / "years"
     root.mkdir()
