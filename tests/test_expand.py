@@ -210,7 +210,7 @@ def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -
         assert [h.path for h in hits[:2]] == ["termes.md", "termes.md"]
         assert hits[0].text.startswith("Les deux termes") and hits[1].score > hits[0].score
         # more than the title: the best passage, as usual
-        assert not engine.ask("numérique ou digital, sources", 1).hits[0].text.startswith("Les deux termes")
+        assert not engine.ask("numérique ou digital, source 15", 1).hits[0].text.startswith("Les deux termes")
     finally:
         engine.close()
 
