@@ -13,7 +13,7 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -23,6 +23,7 @@ _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d",
 _CONTRACTION = re.compile(r"n't\b")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
+_CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
 
 
 def fold(text: str) -> str:
@@ -67,6 +68,7 @@ class Analyzer:
     def __init__(self, languages: Iterable[str] = ("fr",)) -> None:
         self.languages = tuple(languages) or ("fr",)
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
+        self._acronyms = stopwords("en") - stopwords("fr")  # "IT", "US" in capitals are acronyms
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
 
     @property
@@ -75,7 +77,7 @@ class Analyzer:
 
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
-        text = _CONTRACTION.sub("", lower(text))
+        original, text = text, _CONTRACTION.sub("", lower(text))
         out = []
         for match in _TOKEN.finditer(text):
             token = match.group(0)
@@ -92,6 +94,10 @@ class Analyzer:
                 continue  # doit-on, a-t-il, est-ce: a verb and its pronoun are not one word
             if whole not in self.stop:
                 out.append(Word("-".join(folded), self.stem("".join(parts)), match.start(), match.end()))
+        for match in _CAPITALS.finditer(original):  # "Green IT": not the pronoun "it"
+            word = match.group(0).lower()
+            if word in self._acronyms and word in self.stop:
+                out.append(Word(word, word, match.start(), match.end()))
         return out
 
     def terms(self, text: str) -> list[str]:

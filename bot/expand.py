@@ -152,6 +152,8 @@ class Expander:
     def _translated(self, raw: list[str], understood: Understood) -> list[Concept]:
         """Concepts from the raw words, English expressions looked up longest first."""
         concepts = self._split_expression(raw)
+        capitals = {w.surface for w in self.analyzer.words(understood.text) if w.surface.upper() in understood.text
+                    and w.surface in self._en}  # "IT" in "Green IT" is not the pronoun
         i = 0
         while i < len(raw):
             found = self.glossary.lookup(raw[i:])
@@ -160,7 +162,8 @@ class Expander:
             if found is not None:
                 n, translations = found
                 surface = " ".join(raw[i : i + n])
-                own = tuple(self.analyzer.terms(surface))
+                own = tuple(self.analyzer.terms(" ".join(w.upper() if w in capitals else w
+                                                         for w in raw[i : i + n])))
                 alts = [Alternative(own, 1.0, "word", surface)] if own else []
                 for french in translations:
                     terms = tuple(self.analyzer.terms(french))
@@ -170,10 +173,10 @@ class Expander:
                     concepts.append(Concept(surface, alts))
                 i += n
                 continue
-            if raw[i] in self._en:
+            if raw[i] in self._en and raw[i] not in capitals:
                 i += 1  # "an" is a French word ("par an") but an English stopword
                 continue
-            for word in self.analyzer.words(raw[i]):
+            for word in self.analyzer.words(raw[i].upper() if raw[i] in capitals else raw[i]):
                 concept = Concept.of_word(word)
                 if not self.postings.df(word.term):
                     self._add_misspelt_translation(concept)

@@ -38,6 +38,11 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # degree words compare, they do not say what about: "pollue autant que les avions"
     assert FR.terms("pollue autant que les avions") == FR.terms("pollue avions")
     assert FR.terms("beaucoup trop tellement assez davantage tant") == []
+    # in capitals, an English stopword is an acronym: "Green IT" is not "green it"
+    assert FR.terms("Green IT, IT for Green") == ["green", "green", "it", "it"]
+    assert FR.terms("is it green?") == ["green"]
+    # "an" is French for a year
+    assert FR.terms("105 kg par an") == ["105", "kg", "an"]
 
 
 def test_snowball_stems_join_inflections() -> None:

@@ -182,6 +182,9 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         # "an" (a year) is a French word of the notes, and an English stopword of the question
         assert terms(engine, "stocké par an") == "stock an"
         assert "an" not in alternatives(engine, "What is an app?")
+        assert ("word", "green it") in alternatives(engine, "What is Green IT?")["green it"]
+        assert ("word", "it") in alternatives(engine, "IT for Green")["it"]
+        assert "it" not in alternatives(engine, "is it green?")
         assert ("translation", "an") in alternatives(engine, "per year")["year"]
         # number words and digits find each other
         assert ("number", "1") in alternatives(engine, "one terabyte")["one"]
