@@ -117,7 +117,8 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     wanted: list[int] = []
     for i, word in enumerate(raw):
         if word in ("combien", "nombre") and i + 2 < len(raw) and raw[i + 1] in ("de", "d"):
-            wanted.append(i + 2)
+            if raw[i + 2] not in ("temps", "fois"):  # "combien de temps" asks for a duration
+                wanted.append(i + 2)
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 1)
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):

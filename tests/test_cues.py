@@ -68,6 +68,7 @@ def test_questions_name_the_words_they_want_counted() -> None:
     assert wanted("How many modules are there?") == ["modules"]
     assert wanted("What are the three key ingredients") == ["key", "ingredients"]
     assert wanted("Combien coûte un ordinateur ?") == []
+    assert wanted("Combien de temps dure le cours ?") == []  # a duration, not a count of "temps"
     assert wanted("Que permet le module 2 du MOOC ?") == []  # a number after its noun names it
     assert wanted("keeping a computer for 3 more years") == ["years"]
     assert wanted("En 2018, qui a créé l'INR ?") == []
