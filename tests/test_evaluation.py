@@ -170,3 +170,16 @@ def test_notesbot_eval_on_one_language_with_and_without_question_understanding(g
     assert plain.returncode == 0 and FIGURES.findall(plain.stdout)
     missing = cli("eval", str(questions), "--corpus", str(garden), "--lang", "de")
     assert missing.returncode == 2 and "no question has lang: de" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["dev-questions.yaml", "probe-questions.yaml"])
+def test_our_question_sets_point_at_real_notes_and_phrases(shared_dir: Path, name: str) -> None:
+    """Every expected note exists, and the expected phrase is in one of them: a typo in the data
+    would make a question unanswerable and the figures wrong."""
+    questions = load_questions(Path(__file__).resolve().parent.parent / "eval" / name)
+    assert questions and all(q.lang in ("fr", "en") for q in questions)
+    for q in questions:
+        paths = [shared_dir / "corpora" / corpus / path for corpus, path in q.expect]
+        assert all(p.is_file() for p in paths), q.q
+        texts = [normalise(p.read_text(encoding="utf-8")) for p in paths]
+        assert any(normalise(q.must_contain) in text for text in texts), q.q
