@@ -19,6 +19,10 @@ GOOD_MATCH = 0.4  # share of the question's weight the best passage must cover t
 # its words the passage has, so "effet" alone is not a quarter of the greenhouse effect.
 PHRASE_SPLIT = 0.75
 WINDOW_TIE = 0.05  # windows of one section this close in score: the section's start reads better
+# A passage that matches more of the question's words (weighted by rarity) is worth more than the
+# sum of its words says: scores are multiplied by coverage ** 0.5, as Lucene's classic coord factor
+# did. Powers from 0.35 to 0.75 gave the same evaluation figures.
+COVERAGE_POWER = 0.5
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 
 
@@ -134,6 +138,7 @@ class Searcher:
         scores, matched = self._combine(candidates, parts)
         if total_weight > 0:
             matched /= total_weight
+            scores = scores * np.minimum(matched, 1.0) ** COVERAGE_POWER
         order = _best_first(candidates, scores, max(50, 10 * k))
         hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i])) for i in order]
         if understood.phrases:

@@ -38,6 +38,7 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # degree words compare, they do not say what about: "pollue autant que les avions"
     assert FR.terms("pollue autant que les avions") == FR.terms("pollue avions")
     assert FR.terms("beaucoup trop tellement assez davantage tant") == []
+    assert FR.terms("selon l'INR, d'après l'ADEME") == ["inr", "adem"]  # who says it is the word that counts
     # in capitals, an English stopword is an acronym: "Green IT" is not "green it"
     assert FR.terms("Green IT, IT for Green") == ["green", "green", "it", "it"]
     assert FR.terms("is it green?") == ["green"]

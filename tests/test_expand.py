@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.engine import Engine
@@ -244,6 +245,25 @@ def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Pa
         engine.close()
 
 
+def test_a_passage_with_more_of_the_question_beats_one_repeating_part_of_it(tmp_path: Path) -> None:
+    root = tmp_path / "coverage"
+    root.mkdir()
+    (root / "repeats.md").write_text("# Notes\nSobriété et écoconception, sobriété et écoconception, "
+                                     "sobriété et écoconception.\n", encoding="utf-8")
+    (root / "all.md").write_text("# Guide\nLa sobriété par l'écoconception des services publics dans chaque "
+                                 "administration.\n", encoding="utf-8")
+    (root / "pub.md").write_text("# Public\nLes services publics.\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        # BM25's sum prefers the two words said three times; all three words said once come first
+        hits = engine.ask("sobriété écoconception publics", 2).hits
+        assert [h.path for h in hits] == ["all.md", "repeats.md"]
+    finally:
+        engine.close()
+
+
 def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_path: Path) -> None:
     root = tmp_path / "years"
     root.mkdir()
@@ -256,11 +276,16 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
                                       encoding="utf-8")
     engine, _ = Engine.open([root], tmp_path / "index")
     try:
-        def scores(question: str) -> dict[tuple[str, str], float]:
-            return {(h.path, h.heading): h.score for h in engine.ask(question, 10).hits}
-
-        plain, asking = scores("institut"), scores("en quelle année l'institut ?")
-        bonus = {key: asking[key] - plain[key] for key in plain}
+        searcher = engine.searcher
+        understood = searcher.understand("en quelle année l'institut ?")
+        cue = [c for c in understood.concepts if c.answer_cue]
+        assert [c.surface for c in cue] == ["(year asked)"]
+        hits = engine.ask("institut", 10).hits
+        candidates = np.array(sorted(h.passage for h in hits))
+        parts = [(searcher._concept_weight(c), searcher._concept_scores(c), not c.answer_cue) for c in cue]
+        added, _ = searcher._combine(candidates, parts)  # what the cue adds, before the coverage factor
+        by_passage = dict(zip(candidates.tolist(), added.tolist(), strict=True))
+        bonus = {(h.path, h.heading): by_passage[h.passage] for h in hits}
         assert bonus[("none.md", "Autre")] == pytest.approx(0)
         assert bonus[("sections.md", "Formations")] == pytest.approx(0)
         assert bonus[("short.md", "Institut")] == pytest.approx(bonus[("long.md", "Musée")])
