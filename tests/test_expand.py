@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -133,53 +135,54 @@ def test_plain_text_with_dashes_and_quotes_still_works(engine: Engine) -> None:
     assert engine.ask("e-waste recyclage", 3).hits
     assert first_path(engine, 'l\'ordinateur "portable') == "recyclage.md"
 
-
-def test_year_questions_look_for_years(tmp_path: Path) -> None:
-    root = tmp_path / "years"
+@contextmanager
+def garden_of(tmp_path: Path, notes: dict[str, str], fillers: int = 0) -> Iterator[Engine]:
+    """An engine on these notes, plus `fillers` unrelated ones so that BM25's rarity means something."""
+    root = tmp_path / "notes"
     root.mkdir()
-    (root / "a.md").write_text("# Institut\nL'institut a été créé en 2018 à Paris.\n", encoding="utf-8")
-    (root / "b.md").write_text("# Institut\nL'institut propose des formations à Paris.\n", encoding="utf-8")
-    (root / "c.md").write_text("# Autre\nUn rapport publié en 2020 sur le climat.\n", encoding="utf-8")
+    notes = {**notes, **{f"other{i}.md": f"# Autre {i}\nRien à voir, note {i}.\n" for i in range(fillers)}}
+    for name, text in notes.items():
+        (root / name).write_text(text, encoding="utf-8")
     engine, _ = Engine.open([root], tmp_path / "index")
     try:
-        assert first_path(engine, "en quelle année l'institut a-t-il été créé ?") == "a.md"
-        assert first_path(engine, "when was the institute founded?") == "a.md"
+        yield engine
     finally:
         engine.close()
 
 
+def test_year_questions_look_for_years(tmp_path: Path) -> None:
+    notes = {
+        "a.md": "# Institut\nL'institut a été créé en 2018 à Paris.\n",
+        "b.md": "# Institut\nL'institut propose des formations à Paris.\n",
+        "c.md": "# Autre\nUn rapport publié en 2020 sur le climat.\n",
+    }
+    with garden_of(tmp_path, notes) as engine:
+        assert first_path(engine, "en quelle année l'institut a-t-il été créé ?") == "a.md"
+        assert first_path(engine, "when was the institute founded?") == "a.md"
+
+
 def test_who_is_it_for_asks_for_the_audience_and_browsers_find_their_names(tmp_path: Path) -> None:
-    root = tmp_path / "tools"
-    root.mkdir()
-    (root / "module.md").write_text("# Module 2\nLe module présente la gestion de projet.\n\n"
-                                    "## Public\nLa formation est destinée aux chefs de projet.\n", encoding="utf-8")
-    (root / "carbonviz.md").write_text("# CarbonViz\nUne extension disponible sur Firefox ou Chrome.\n",
-                                       encoding="utf-8")
-    (root / "autre.md").write_text("# Autre\nLe navigateur de fichiers du musée.\n", encoding="utf-8")
-    for i in range(4):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "module.md": ("# Module 2\nLe module présente la gestion de projet.\n\n"
+                      "## Public\nLa formation est destinée aux chefs de projet.\n"),
+        "carbonviz.md": "# CarbonViz\nUne extension disponible sur Firefox ou Chrome.\n",
+        "autre.md": "# Autre\nLe navigateur de fichiers du musée.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=4) as engine:
         assert ("translation", "destin") in alternatives(engine, "Who is module 2 for?")["who … for"]
         assert engine.ask("Who is module 2 for?", 1).hits[0].heading.endswith("Public")
         assert ("synonym", "firefox") in alternatives(engine, "Which browsers?")["browsers"]
         assert engine.ask("Which browsers does CarbonViz support?", 1).hits[0].path == "carbonviz.md"
         assert "who … for" not in alternatives(engine, "Who made it?")
-    finally:
-        engine.close()
 
 
 def test_numbers_years_and_question_words(tmp_path: Path) -> None:
-    root = tmp_path / "numbers"
-    root.mkdir()
-    (root / "stockage.md").write_text("# Stockage\n1 teraoctet stocké en ligne / an = 105 kg eq. CO2.\n\n"
-                                      "## Axes\nTrois axes de réflexion.\n", encoding="utf-8")
-    (root / "faq.md").write_text("# Combien coûte le numérique ?\nUne question que chacun se pose.\n",
-                                 encoding="utf-8")
-    for i in range(4):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "stockage.md": ("# Stockage\n1 teraoctet stocké en ligne / an = 105 kg eq. CO2.\n\n"
+                        "## Axes\nTrois axes de réflexion.\n"),
+        "faq.md": "# Combien coûte le numérique ?\nUne question que chacun se pose.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=4) as engine:
         # "an" (a year) is a French word of the notes, and an English stopword of the question
         assert terms(engine, "stocké par an") == "stock an"
         assert "an" not in alternatives(engine, "What is an app?")
@@ -195,40 +198,32 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         assert "how much" not in alternatives(engine, "How much CO2 per year?")
         assert not {"depuis", "quand"} & set(alternatives(engine, "Depuis quand le stockage coûte-t-il ?"))
         assert first_path(engine, "How much CO2 does storing one terabyte online for a year emit?") == "stockage.md"
-    finally:
-        engine.close()
 
 
 def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
-    root = tmp_path / "titles"
-    root.mkdir()
     opening = "Les deux termes sont souvent utilisés comme des synonymes par les équipes. " * 4
     sources = "\n".join(f"- Source {i} : faut-il dire numérique ou digital, numérique, digital ?" for i in range(20))
-    (root / "termes.md").write_text(f"# Numérique ou digital\n{opening}\n\n{sources}\n", encoding="utf-8")
-    (root / "autre.md").write_text("# Musée\nLe musée numérique accueille les écoles.\n", encoding="utf-8")
-    for i in range(3):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "termes.md": f"# Numérique ou digital\n{opening}\n\n{sources}\n",
+        "autre.md": "# Musée\nLe musée numérique accueille les écoles.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=3) as engine:
         hits = engine.ask("numérique ou digital", 3).hits
         assert [h.path for h in hits[:2]] == ["termes.md", "termes.md"]
         assert hits[0].text.startswith("Les deux termes") and hits[1].score > hits[0].score
         # more than the title: the best passage, as usual
         assert not engine.ask("numérique ou digital, source 15", 1).hits[0].text.startswith("Les deux termes")
-    finally:
-        engine.close()
 
 
 def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Path) -> None:
     from bot.search import Hit
 
-    root = tmp_path / "windows"
-    root.mkdir()
     paragraphs = "\n\n".join(f"Paragraphe {i} : le terme numérique et le terme digital." for i in range(40))
-    (root / "termes.md").write_text(f"# Termes\n{paragraphs}\n", encoding="utf-8")
-    (root / "autre.md").write_text("# Autre\nRien à voir.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "termes.md": f"# Termes\n{paragraphs}\n",
+        "autre.md": "# Autre\nRien à voir.\n",
+    }
+    with garden_of(tmp_path, notes) as engine:
         searcher = engine.searcher
         windows = [h.passage for h in searcher.search("paragraphe terme", 10).hits
                    if h.record["path"] == "termes.md"]
@@ -241,41 +236,29 @@ def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Pa
 
         assert order(9.7) == [first, later]  # within 5%: where the section starts
         assert order(9.0) == [later, first]  # clearly behind: score order
-    finally:
-        engine.close()
 
 
 def test_a_passage_with_more_of_the_question_beats_one_repeating_part_of_it(tmp_path: Path) -> None:
-    root = tmp_path / "coverage"
-    root.mkdir()
-    (root / "repeats.md").write_text("# Notes\nSobriété et écoconception, sobriété et écoconception, "
-                                     "sobriété et écoconception.\n", encoding="utf-8")
-    (root / "all.md").write_text("# Guide\nLa sobriété par l'écoconception des services publics dans chaque "
-                                 "administration.\n", encoding="utf-8")
-    (root / "pub.md").write_text("# Public\nLes services publics.\n", encoding="utf-8")
-    for i in range(4):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "repeats.md": "# Notes\nSobriété et écoconception, sobriété et écoconception, sobriété et écoconception.\n",
+        "all.md": "# Guide\nLa sobriété par l'écoconception des services publics dans chaque administration.\n",
+        "pub.md": "# Public\nLes services publics.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=4) as engine:
         # BM25's sum prefers the two words said three times; all three words said once come first
         hits = engine.ask("sobriété écoconception publics", 2).hits
         assert [h.path for h in hits] == ["all.md", "repeats.md"]
-    finally:
-        engine.close()
 
 
 def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_path: Path) -> None:
-    root = tmp_path / "years"
-    root.mkdir()
-    (root / "short.md").write_text("# Institut\nInstitut fondé en 2018.\n", encoding="utf-8")
-    (root / "long.md").write_text("# Musée\nLe musée et son institut, fondés en 2019, " + "puis agrandis " * 60 + "\n",
-                                  encoding="utf-8")
-    (root / "none.md").write_text("# Autre\nUn institut sans date.\n", encoding="utf-8")
     # the passage must state the year itself: its note's other section does not lend it
-    (root / "sections.md").write_text("# Formations\nL'institut forme les agents.\n\n## Histoire\nFondé en 2017.\n",
-                                      encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "short.md": "# Institut\nInstitut fondé en 2018.\n",
+        "long.md": "# Musée\nLe musée et son institut, fondés en 2019, " + "puis agrandis " * 60 + "\n",
+        "none.md": "# Autre\nUn institut sans date.\n",
+        "sections.md": "# Formations\nL'institut forme les agents.\n\n## Histoire\nFondé en 2017.\n",
+    }
+    with garden_of(tmp_path, notes) as engine:
         searcher = engine.searcher
         understood = searcher.understand("en quelle année l'institut ?")
         cue = [c for c in understood.concepts if c.answer_cue]
@@ -290,59 +273,43 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         assert bonus[("sections.md", "Formations")] == pytest.approx(0)
         assert bonus[("short.md", "Institut")] == pytest.approx(bonus[("long.md", "Musée")])
         assert bonus[("short.md", "Institut")] > 1
-    finally:
-        engine.close()
 
 
 def test_the_word_naming_the_asked_type_is_not_searched(tmp_path: Path) -> None:
-    root = tmp_path / "years"
-    root.mkdir()
-    (root / "a.md").write_text("# Institut\nL'institut a été créé en 2018 à Paris.\n", encoding="utf-8")
-    (root / "b.md").write_text("# Bonne année\nBonne année 2025 à tout l'institut !\n", encoding="utf-8")
-    for i in range(4):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "a.md": "# Institut\nL'institut a été créé en 2018 à Paris.\n",
+        "b.md": "# Bonne année\nBonne année 2025 à tout l'institut !\n",
+    }
+    with garden_of(tmp_path, notes, fillers=4) as engine:
         question = "En quelle année l'institut a-t-il été créé ?"
         assert "annee" not in alternatives(engine, question)  # the year marker stands for it
         assert first_path(engine, question) == "a.md"
         assert "annee" in alternatives(engine, "une année de formation")
-    finally:
-        engine.close()
 
 
 def test_a_translated_phrase_counts_by_the_share_of_its_words_found(tmp_path: Path) -> None:
-    root = tmp_path / "phrase"
-    root.mkdir()
-    (root / "full.md").write_text("# Climat\nLe numérique émet des gaz à effet de serre, "
-                                  "comme beaucoup d'autres secteurs de l'économie française.\n", encoding="utf-8")
-    (root / "partial.md").write_text("# Mode\nUn effet de mode.\n", encoding="utf-8")
-    for i in range(4):
-        (root / f"other{i}.md").write_text(f"# Autre {i}\nRien à voir, note {i}.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "full.md": ("# Climat\nLe numérique émet des gaz à effet de serre, "
+                    "comme beaucoup d'autres secteurs de l'économie française.\n"),
+        "partial.md": "# Mode\nUn effet de mode.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=4) as engine:
         scores = {h.path: h.score for h in engine.ask("greenhouse gas", 5).hits}
         # one word of three, even in a much shorter passage, is far from the whole phrase
         assert scores["partial.md"] < scores["full.md"] / 6
-    finally:
-        engine.close()
 
 
 def test_how_many_questions_prefer_the_passage_that_counts_the_thing(tmp_path: Path) -> None:
-    root = tmp_path / "counts"
-    root.mkdir()
-    (root / "a.md").write_text(
-        "# Visites guidées à distance des monuments\nLes monuments nationaux proposent des visites guidées "
-        "à distance, et les monuments ont évalué les visites guidées à distance.\n\n"
-        "## À retenir\nUne recherche auprès de 12 monuments.\n", encoding="utf-8")
-    (root / "b.md").write_text("# Autre\nUn rapport sur 30 écoles.\n", encoding="utf-8")
-    engine, _ = Engine.open([root], tmp_path / "index")
-    try:
+    notes = {
+        "a.md": ("# Visites guidées à distance des monuments\nLes monuments nationaux proposent des visites guidées "
+                 "à distance, et les monuments ont évalué les visites guidées à distance.\n\n"
+                 "## À retenir\nUne recherche auprès de 12 monuments.\n"),
+        "b.md": "# Autre\nUn rapport sur 30 écoles.\n",
+    }
+    with garden_of(tmp_path, notes) as engine:
         question = "Combien de monuments ont testé les visites guidées à distance ?"
         assert engine.ask(question, 1).hits[0].heading.endswith("À retenir")
         assert alternatives(engine, "How many monuments?")["(number of monuments)"] == [("counted", "#n:monu")]
-    finally:
-        engine.close()
 
 
 def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -> None:
