@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from bot.analysis import Analyzer, fold
+from bot.analysis import Analyzer
 
 YEAR = "#year"
 NUMBER = "#number"
@@ -27,7 +28,7 @@ _NUMBER_WORDS = frozenset(
     "twelve fifteen twenty thirty forty fifty hundred thousand".split())
 # A number, then the word it counts, and maybe the next one ("trois grands axes", "3 ingrédients clés").
 _COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
-                       r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?")
+                       r"\s+([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?")
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
@@ -73,7 +74,9 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
-    found = []
+    found: list[str] = []
+    if not _NUMBER_RE.search(text):
+        return found  # every type is stated with digits
     if _YEAR_RE.search(text):
         found.append(YEAR)
     if _NUMBER_RE.search(text):
@@ -92,18 +95,23 @@ def markers(text: str) -> list[str]:
 def counted(text: str, analyzer: Analyzer) -> list[str]:
     """One marker per word that follows a number: "12 monuments" -> "#n:monu"."""
     found: list[str] = []
-    for match in _COUNT_RE.finditer(fold(text)):
+    for match in _COUNT_RE.finditer(text.lower()):  # accents stay: the analyzer needs them
         number = match.group(1)
         if _YEAR_RE.fullmatch(number):
             continue
         for word in match.group(2, 3):
-            terms = analyzer.terms(word) if word else []
+            terms = _word_terms(analyzer, word) if word else ()
             if len(terms) != 1:
                 break  # a stopword ends the counted words: "12 monuments qui évalue"
             marker = counted_marker(terms[0])
             if marker not in found:
                 found.append(marker)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(analyzer: Analyzer, word: str) -> tuple[str, ...]:
+    return tuple(analyzer.terms(word))  # the same few thousand words follow numbers
 
 
 def counted_marker(term: str) -> str:
