@@ -39,6 +39,8 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     assert FR.terms("pollue autant que les avions") == FR.terms("pollue avions")
     assert FR.terms("beaucoup trop tellement assez davantage tant") == []
     assert FR.terms("selon l'INR, d'après l'ADEME") == ["inr", "adem"]  # who says it is the word that counts
+    # modal verbs, like English "can", "should", "must": "faut-il effacer" is about erasing
+    assert FR.terms("Faut-il effacer ? Doit-on donner ? Peut-on vendre ?") == FR.terms("effacer donner vendre")
     # in capitals, an English stopword is an acronym: "Green IT" is not "green it"
     assert FR.terms("Green IT, IT for Green") == ["green", "green", "it", "it"]
     assert FR.terms("is it green?") == ["green"]
