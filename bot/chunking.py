@@ -20,7 +20,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)", re.M)
 _PLUMBING = {
     "layout", "permalink", "image", "date", "title", "tags", "type", "eleventynavigation", "order",
     "eleventyexcludefromcollections", "key", "parent", "extrajs", "showbreadcrumb", "slugoverride",
-    "idthematique", "focus", "series", "serie", "items", "apercu", "draft", "templateengineoverride",
+    "idthematique", "focus", "items", "apercu", "draft", "templateengineoverride",
 }
 
 

@@ -187,11 +187,12 @@ def test_windows_keep_the_links_of_their_own_text() -> None:
 def test_front_matter_facts_open_the_note() -> None:
     meta = {"title": "Outil", "layout": "x", "description": "Mesure l'impact d'une page.",
             "alias": ["Quel outil choisir?"], "licence": "MIT", "mainTechnology": "Rust",
-            "permalink": "/o/", "draft": False}
+            "permalink": "/o/", "draft": False, "series": "Paroles d'experts saison 1"}
     (first, *_rest) = split_note(note("## Usage\nTexte.\n", meta=meta))
     assert first.heading == ()
+    # a series name is asked about ("episode 6 of Paroles d'experts"); page plumbing is not
     assert first.text.split("\n") == ["Mesure l'impact d'une page.", "Quel outil choisir?", "licence: MIT",
-                                      "mainTechnology: Rust"]
+                                      "mainTechnology: Rust", "series: Paroles d'experts saison 1"]
 
 
 def test_unpublished_note_has_no_passage_url() -> None:
