@@ -3,6 +3,7 @@ feature and registering the slash commands."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -52,6 +53,7 @@ class NotesBot(commands.Bot):
         self.feedback = feedback or FeedbackBox(path)
         self.initial_extensions = tuple(extensions)
         self.failed_extensions: list[str] = []
+        self._preparing: asyncio.Task | None = None
         self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:
@@ -63,6 +65,7 @@ class NotesBot(commands.Bot):
                 log.exception("extension %s failed to load; its commands are unavailable", name)
                 self.failed_extensions.append(name)
         self.synced = await self.sync_commands()
+        self._preparing = asyncio.create_task(self.holder.prepare())  # kept: tasks are weakly held
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Register the slash commands: in DISCORD_GUILD_ID at once when set, else globally."""

@@ -48,6 +48,14 @@ class EngineHolder:
         self.reindex_started: float | None = None
         self._lock = asyncio.Lock()
 
+    async def prepare(self) -> None:
+        """Build the engine's lazy lookups in a thread, so the first question with a typo does
+        not wait for them (the loop keeps answering meanwhile)."""
+        try:
+            await asyncio.to_thread(self.engine.prepare)
+        except Exception:  # noqa: BLE001 - the lookups are then built by the first question that needs them
+            log.exception("could not prepare the engine ahead of the first question")
+
     @property
     def busy(self) -> bool:
         return self._lock.locked()
@@ -86,8 +94,11 @@ class EngineHolder:
 
 
 def _refresh(current: Engine, progress: Callable[[int, int], None] | None) -> tuple[Engine, RefreshReport]:
-    """Runs in a thread; the engine keeps answering meanwhile (its reads do not share a file position)."""
-    return current.refreshed(progress)
+    """Runs in a thread; the engine keeps answering meanwhile (its reads do not share a file position).
+    The new engine is prepared here too, so the swap does not hand the first question its cost."""
+    new, report = current.refreshed(progress)
+    new.prepare()
+    return new, report
 
 
 def _warm(engine: Engine) -> Engine:

@@ -196,3 +196,17 @@ def test_reindex_twice_at_once_on_the_holder(garden_engine) -> None:
         assert first.report is not None and second.busy and second.report is None
 
     asyncio.run(scenario())
+
+
+def test_the_engine_is_prepared_at_start_and_after_a_reindex(garden_engine, wired, run) -> None:
+    """The typo index is built in a thread, not by the first question with a typo."""
+
+    async def scenario() -> None:
+        async with wired(garden_engine) as (fake, bot):
+            await fake.wait_until(lambda: "typo_index" in vars(bot.holder.engine.searcher.expander),
+                                  "the typo index to be built after start", timeout=10)
+            outcome = await bot.holder.reindex(git_pull=False)
+            assert outcome.report is not None
+            assert "typo_index" in vars(bot.holder.engine.searcher.expander)  # built before the swap
+
+    run(scenario)
