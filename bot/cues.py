@@ -42,6 +42,9 @@ _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re
 _MONEY_RE = re.compile(r"\d\s*(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
+_STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
+           (MONEY, _MONEY_RE), (TIME, _TIME_RE))
+
 _WHEN = {"quand", "when"}
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
@@ -74,22 +77,9 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
-    found: list[str] = []
     if not _NUMBER_RE.search(text):
-        return found  # every type is stated with digits
-    if _YEAR_RE.search(text):
-        found.append(YEAR)
-    if _NUMBER_RE.search(text):
-        found.append(NUMBER)
-    if _DURATION_RE.search(text):
-        found.append(DURATION)
-    if _PERCENT_RE.search(text):
-        found.append(PERCENT)
-    if _MONEY_RE.search(text):
-        found.append(MONEY)
-    if _TIME_RE.search(text):
-        found.append(TIME)
-    return found
+        return []  # every type is stated with digits
+    return [marker for marker, pattern in _STATED if pattern.search(text)]
 
 
 def counted(text: str, analyzer: Analyzer) -> list[str]:
