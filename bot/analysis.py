@@ -68,7 +68,7 @@ class Analyzer:
     def __init__(self, languages: Iterable[str] = ("fr",)) -> None:
         self.languages = tuple(languages) or ("fr",)
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
-        self._acronyms = stopwords("en") - stopwords("fr")  # "IT", "US" in capitals are acronyms
+        self._acronyms = (stopwords("en") - stopwords("fr")) & self.stop  # "IT" in capitals: an acronym
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
 
     @property
@@ -96,9 +96,13 @@ class Analyzer:
                 out.append(Word("-".join(folded), self.stem("".join(parts)), match.start(), match.end()))
         for match in _CAPITALS.finditer(original):  # "Green IT": not the pronoun "it"
             word = match.group(0).lower()
-            if word in self._acronyms and word in self.stop:
+            if word in self._acronyms:
                 out.append(Word(word, word, match.start(), match.end()))
         return out
+
+    def acronyms(self, text: str) -> set[str]:
+        """The stopwords `text` writes in capitals, as acronyms: {"it"} for "Green IT"."""
+        return {m.group(0).lower() for m in _CAPITALS.finditer(text)} & self._acronyms
 
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]

@@ -152,8 +152,7 @@ class Expander:
     def _translated(self, raw: list[str], understood: Understood) -> list[Concept]:
         """Concepts from the raw words, English expressions looked up longest first."""
         concepts = self._split_expression(raw)
-        capitals = {w.surface for w in self.analyzer.words(understood.text) if w.surface.upper() in understood.text
-                    and w.surface in self._en}  # "IT" in "Green IT" is not the pronoun
+        capitals = self.analyzer.acronyms(understood.text)  # "IT" in "Green IT" is not the pronoun
         i = 0
         while i < len(raw):
             found = self.glossary.lookup(raw[i:])
