@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.discord.client import NotesBot
 
 log = logging.getLogger(__name__)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 EXIT_ERROR = 2
 
@@ -122,8 +123,11 @@ def _stop_on_sigterm(bot: discord.Client) -> None:
 
 
 def _log_more_once_connected() -> None:
-    """Start-up stays quiet (an error is one line); once logged in, say what the bot does."""
+    """Start-up stays quiet (an error is one line); once logged in, say what the bot does, with
+    the time: a bot runs for weeks, and its log is read after the fact."""
     for name in ("bot", "discord"):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() > logging.INFO:
             logger.setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -131,4 +132,7 @@ def test_notesbot_run_builds_the_index_answers_and_stops_on_sigterm(tmp_path: Pa
     assert code == 0, err
     assert "Traceback" not in err
     assert "4 slash command(s) for guild" in err  # INFO logs once logged in
+    # a running bot's log lines carry the time
+    (connected,) = [line for line in err.splitlines() if "connected as" in line]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO ", connected), connected
     assert token not in err and token.split(".")[-1] not in err
