@@ -284,20 +284,21 @@ class Searcher:
     def _section_start_on_ties(self, hits: list[Hit], top: int) -> list[Hit]:
         """Two overlapping windows of one section score within WINDOW_TIE of each other: the
         earlier one, where the section starts, comes first."""
-        shown = hits[: top * 2]
-        for hit in shown:
-            hit.record = hit.record or self.files.passage(hit.passage)
         out = list(hits)
         for i in range(min(top, len(out))):
             hit = out[i]
-            for j in range(i + 1, len(shown)):
+            for j in range(i + 1, min(top * 2, len(out))):
                 other = out[j]
                 if (other.passage < hit.passage and other.score >= hit.score * (1 - WINDOW_TIE)
                         and self.files.doc_note[other.passage] == self.files.doc_note[hit.passage]
-                        and other.record["heading"] == hit.record["heading"]):
+                        and self._heading(other) == self._heading(hit)):  # records only for such pairs
                     out.insert(i, out.pop(j))
                     break
         return out
+
+    def _heading(self, hit: Hit) -> list[str]:
+        hit.record = hit.record or self.files.passage(hit.passage)
+        return hit.record["heading"]
 
     def _phrases_first(self, hits: list[Hit], phrases: list[str]) -> list[Hit]:
         wanted = [" ".join(fold(p).split()) for p in phrases]
