@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from bot.analysis import Analyzer
 
@@ -90,18 +89,13 @@ def counted(text: str, analyzer: Analyzer) -> list[str]:
         if _YEAR_RE.fullmatch(number):
             continue
         for word in match.group(2, 3):
-            terms = _word_terms(analyzer, word) if word else ()
+            terms = analyzer.terms(word) if word else []
             if len(terms) != 1:
                 break  # a stopword ends the counted words: "12 monuments qui évalue"
             marker = counted_marker(terms[0])
             if marker not in found:
                 found.append(marker)
     return found
-
-
-@lru_cache(maxsize=65536)
-def _word_terms(analyzer: Analyzer, word: str) -> tuple[str, ...]:
-    return tuple(analyzer.terms(word))  # the same few thousand words follow numbers
 
 
 def counted_marker(term: str) -> str:
