@@ -64,13 +64,14 @@ _ASKS = {
 _TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "heure", "time"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
-_ASKING = {"quelle", "quel", "what", "which", "combien", "de", "d", "a", "en"}
+_WHICH = {"quelle", "quel", "what", "which", "combien"}
+_BEFORE_TYPE_WORD = _WHICH | {"de", "d", "a", "en"}  # "quelle année", "combien de temps"
 
 
 def type_words(raw: Sequence[str]) -> set[int]:
     """Positions of the words that name the asked type: "année" in "en quelle année"."""
-    found = {i for i, w in enumerate(raw) if w in _TYPE_WORDS and i and raw[i - 1] in _ASKING
-             and {"quelle", "quel", "what", "which", "combien"} & set(raw[max(0, i - 2):i])}
+    found = {i for i, w in enumerate(raw) if w in _TYPE_WORDS and i and raw[i - 1] in _BEFORE_TYPE_WORD
+             and _WHICH & set(raw[max(0, i - 2):i])}
     return found | {i for i, w in enumerate(raw[:-1]) if w == "depuis" and raw[i + 1] == "quand"}
 
 
