@@ -8,6 +8,7 @@ translations weighs no more than a word with one.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -29,6 +30,11 @@ from bot.typos import TypoIndex
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
+# Members often type French without accents ("musees", "detachees"). Folding makes most such words
+# meet their accented forms, but the stemmer's accented endings (-ée, -és, -ité) do not fire on
+# "-ee", "-es", "-ite": these are the letters, near the end, whose accent changes the stem.
+ACCENT_TAIL = 4
+_ACCENTED_E = ("e", "é", "è")
 CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
 # the question's other words (a note's introduction does): the marker weighs like three words.
@@ -99,6 +105,8 @@ class Expander:
             concepts = [Concept.of_word(w) for w in words]
         if self.options.synonyms:
             concepts = self._with_synonyms(concepts)
+        for concept in concepts:
+            self._add_accented(concept)
         if self.options.typos:
             for concept in concepts:
                 self._add_typos(concept, understood)
@@ -249,6 +257,20 @@ class Expander:
                 return Concept(surface, alts), n
         return None
 
+    def _add_accented(self, concept: Concept) -> None:
+        """"musees" is "musées": the accented spelling's stem, when the notes use it more."""
+        if not concept.exact:
+            return
+        word, term = concept.surface, concept.alternatives[0].terms[0]
+        best, best_df = "", self.postings.df(term)
+        for spelling in accent_spellings(word):
+            stem = self.analyzer.stem(spelling)
+            df = self.postings.df(stem)
+            if df > best_df:
+                best, best_df = stem, df
+        if best:
+            concept.alternatives.append(Alternative((best,), 1.0, "accent", best))
+
     def _add_typos(self, concept: Concept, understood: Understood) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
         if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
@@ -271,3 +293,22 @@ class Expander:
                             f"{'s' if distance > 1 else ''})"))
         if not df and not found:
             understood.notes.append(f"'{concept.surface}' is not in the notes")
+
+
+def accent_spellings(word: str) -> list[str]:
+    """The word with é or è for each unaccented e among its last letters ("musees" -> "musées"...)."""
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return []
+    head, tail = word[:-ACCENT_TAIL], word[-ACCENT_TAIL:]
+    spots = [i for i, c in enumerate(tail) if c == "e"]
+    if not spots:
+        return []
+    out = []
+    for choice in itertools.product(_ACCENTED_E, repeat=len(spots)):
+        letters = list(tail)
+        for i, letter in zip(spots, choice, strict=True):
+            letters[i] = letter
+        spelt = head + "".join(letters)
+        if spelt != word:
+            out.append(spelt)
+    return out

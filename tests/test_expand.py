@@ -99,6 +99,22 @@ def test_typos_match_close_vocabulary_words(engine: Engine) -> None:
     assert first_path(engine, "recylage ordinateurs") == "recyclage.md"
 
 
+def test_words_typed_without_accents_find_their_accented_stem(engine: Engine) -> None:
+    """The stemmer strips "-ées" but not "-ees": "musees" and "musées" would not meet."""
+    from bot.expand import accent_spellings
+
+    stem = engine.searcher.analyzer.stem
+    assert stem("musees") != stem("musées")  # the reason for the step
+    assert "musées" in accent_spellings("musees") and accent_spellings("musées") == []
+    assert ("accent", stem("musées")) in alternatives(engine, "visite des musees")["musees"]
+    assert first_path(engine, "musees ecoles") == "musee.md"
+
+
+def test_a_word_is_not_a_synonym_of_another_through_a_shared_stem(engine: Engine) -> None:
+    """"data" and "date" share the stem "dat", "données" and "don" the stem "don": no bridge."""
+    assert all(why != "synonym" for why, _ in alternatives(engine, "date du don").get("date", []))
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     alts = alternatives(engine, "dus")  # three letters: too short to guess
     assert all(why != "typo" for why, _ in alts.get("dus", []))
