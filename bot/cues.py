@@ -28,6 +28,11 @@ _NUMBER_WORDS = frozenset(
 # A number, then the word it counts, and maybe the next one ("trois grands axes", "3 ingrédients clés").
 _COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
                        r"\s+([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?")
+# Nouns that a number names rather than counts: "module 2", "épisode 6", "article 4".
+_LABELLED = frozenset(
+    "module modules episode saison article chapitre partie etape niveau version numero tome volume "
+    "lot phase annexe section page semaine jour session lettre n no season chapter part step level "
+    "volume issue week day letter number".split())
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
@@ -115,6 +120,8 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 1)
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
+            if i and raw[i - 1] in _LABELLED:
+                continue  # "module 2 take": the number names the module, it counts nothing
             first = i + 2 if i + 1 < len(raw) and raw[i + 1] in _BETWEEN else i + 1  # "3 more years"
             for j in (first, first + 1):
                 if j >= len(raw) or raw[j] in stop:

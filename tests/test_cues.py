@@ -70,6 +70,8 @@ def test_questions_name_the_words_they_want_counted() -> None:
     assert wanted("Combien coûte un ordinateur ?") == []
     assert wanted("Combien de temps dure le cours ?") == []  # a duration, not a count of "temps"
     assert wanted("Que permet le module 2 du MOOC ?") == []  # a number after its noun names it
+    assert wanted("How long does module 2 take?") == []  # "module 2" is a name, "take" no unit
+    assert wanted("NumEcoDiag 79 critères") == ["criteres"]  # a number after a name still counts
     assert wanted("keeping a computer for 3 more years") == ["years"]
     assert wanted("En 2018, qui a créé l'INR ?") == []
 
