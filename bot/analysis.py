@@ -13,7 +13,7 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 9
+ANALYZER_VERSION = 10
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -52,6 +52,12 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(w for line in data.splitlines() if not line.startswith("#") for w in line.split())
 
 
+def _shouting(text: str) -> bool:
+    """Most of several words in capitals: "QUEL EST LE PRIX", not "IT" or "son SI"."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) >= 3 and sum(w.isupper() for w in words) > len(words) / 2
+
+
 @dataclass(frozen=True)
 class Word:
     """A word of the text as written (folded) and the term it is indexed under."""
@@ -68,7 +74,6 @@ class Analyzer:
     def __init__(self, languages: Iterable[str] = ("fr",)) -> None:
         self.languages = tuple(languages) or ("fr",)
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
-        self._acronyms = (stopwords("en") - stopwords("fr")) & self.stop  # "IT" in capitals: an acronym
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
 
     @property
@@ -94,15 +99,22 @@ class Analyzer:
                 continue  # doit-on, a-t-il, est-ce: a verb and its pronoun are not one word
             if whole not in self.stop:
                 out.append(Word("-".join(folded), self.stem("".join(parts)), match.start(), match.end()))
-        for match in _CAPITALS.finditer(original):  # "Green IT": not the pronoun "it"
+        for match in self._capital_stopwords(original):
             word = match.group(0).lower()
-            if word in self._acronyms:
-                out.append(Word(word, word, match.start(), match.end()))
+            out.append(Word(word, word, match.start(), match.end()))
         return out
 
     def acronyms(self, text: str) -> set[str]:
         """The stopwords `text` writes in capitals, as acronyms: {"it"} for "Green IT"."""
-        return {m.group(0).lower() for m in _CAPITALS.finditer(text)} & self._acronyms
+        return {m.group(0).lower() for m in self._capital_stopwords(text)}
+
+    def _capital_stopwords(self, text: str) -> list[re.Match]:
+        """"Green IT", "son SI", "marquage CE", "norme EN 301 549": a stopword in capitals is an
+        acronym, unless the whole text is in capitals (then capitals say nothing)."""
+        found = [m for m in _CAPITALS.finditer(text) if m.group(0).lower() in self.stop]
+        if found and _shouting(text):
+            return []
+        return found
 
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]

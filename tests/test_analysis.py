@@ -44,6 +44,9 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # in capitals, an English stopword is an acronym: "Green IT" is not "green it"
     assert FR.terms("Green IT, IT for Green") == ["green", "green", "it", "it"]
     assert FR.terms("is it green?") == ["green"]
+    # French ones too ("son SI", "marquage CE", "norme EN 301 549"), unless the whole text shouts
+    assert FR.terms("empreinte de son SI, marquage CE") == ["empreint", "marquag", "si", "ce"]
+    assert FR.terms("si on part") == ["part"] and FR.terms("QUEL EST LE PRIX") == ["prix"]
     # "an" is French for a year
     assert FR.terms("105 kg par an") == ["105", "kg", "an"]
 
