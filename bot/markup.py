@@ -10,6 +10,11 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _NJK_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
 _NJK_EXPR = re.compile(r"\{\{.*?\}\}", re.S)
 _NJK_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+# A component call's arguments hold text the page shows: `{{ component("card", {title: "Module 3 -
+# Évaluer…", badges: ["Sortie fin 2025"]}) }}`. These keys are read; urls, sizes and styles are not.
+_NJK_SHOWN = re.compile(r"""\b(?:title|alt|description|desc|text|detail|label|badges?|caption)\s*:\s*"""
+                        r"""(\[[^\]]*\]|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+_NJK_STRING = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""")
 # Attributes of an HTML tag: a quoted value may hold `>` (an iframe's `srcdoc="<style>…"`).
 _ATTRS = r"""(?:"[^"]*"|'[^'<>]*'|[^'"<>])*"""
 _RAW_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)  # content is not text
@@ -51,7 +56,17 @@ def strip_templates(source: str) -> str:
     source = _COMMENT.sub("", source)
     source = _NJK_COMMENT.sub("", source)
     source = _NJK_TAG.sub("", source)
-    return _NJK_EXPR.sub("", source)
+    return _NJK_EXPR.sub(_shown_text, source)
+
+
+def _shown_text(expression: re.Match) -> str:
+    """The texts a component call shows, one line each; nothing for a plain `{{ variable }}`."""
+    texts = [re.sub(r"\\(.)", r"\1", a or b).strip()
+             for value in _NJK_SHOWN.findall(expression.group(0)) for a, b in _NJK_STRING.findall(value)]
+    texts = [t for t in texts if t]
+    if not texts:
+        return ""
+    return "\n" + "\n".join(texts) + "\n" if "\n" in expression.group(0) else " ".join(texts)
 
 
 def extract_links(source: str) -> list[Link]:

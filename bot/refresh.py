@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what a build produces for the same notes changes (records, splitting): saved indexes
 # made by an older recipe are rebuilt rather than reused.
-RECIPE = 14
+RECIPE = 15
 TITLE_REPEAT = 2  # a word of the note title counts as much as two words of the text
 HEADING_REPEAT = 2
 

@@ -37,7 +37,17 @@ def test_strip_templates() -> None:
     source = ('{%- dailymotion "x9" -%}\n{# note #}\n<!-- commentaire\nsur deux lignes -->\n'
               '{% transcription "A" %}\n<p>Gardé.</p>\n{% endtranscription %}\n'
               '{{ component("card", {\n  title: "Carte"\n}) }}\nFin {{ metadata.url }}.')
-    assert strip_templates(source).split() == ["<p>Gardé.</p>", "Fin", "."]
+    # the card's title is shown on the page: it is text; `{{ metadata.url }}` is not
+    assert strip_templates(source).split() == ["<p>Gardé.</p>", "Carte", "Fin", "."]
+
+
+def test_a_component_call_keeps_the_texts_the_page_shows() -> None:
+    source = ('{{ component("card", {\n  externalUrl: "https://x.org/m3",\n'
+              '  title: "Module 3 - \\"Évaluer\\" son SI",\n  image: {src: "/img/m3.webp", alt: \'Image du module\'},\n'
+              '  badges: ["Sortie fin 2025", "Nouveau"]\n}) }}')
+    lines = [line for line in strip_templates(source).splitlines() if line]
+    assert lines == ['Module 3 - "Évaluer" son SI', "Image du module", "Sortie fin 2025", "Nouveau"]
+    assert strip_templates('Voir {{ page.title }} et {{ "x" | url }}.') == "Voir  et ."
 
 
 def test_markdown_and_html_links_in_order_without_duplicates() -> None:
