@@ -136,6 +136,12 @@ def test_default_synonyms_link_planes_and_aviation(engine: Engine) -> None:
     assert first_path(engine, "le numérique pollue plus que les avions") == "aviation.md"
 
 
+def test_default_synonyms_cover_everyday_question_words(engine: Engine) -> None:
+    """A member asks what a tool "montre"; the note says it "affiche"."""
+    assert ("synonym", terms(engine, "affiche")) in alternatives(engine, "outil qui montre le CO2")["montre"]
+    assert first_path(engine, "qui montre ce que ma navigation émet") == "extension.md"
+
+
 def test_quoted_phrase_excluded_word_and_tag(engine: Engine) -> None:
     answer = engine.ask('ordinateur "disques durs"', 3)
     assert answer.hits[0].path == "effacement.md"
