@@ -262,14 +262,14 @@ class Expander:
         if not concept.exact:
             return
         word, term = concept.surface, concept.alternatives[0].terms[0]
-        best, best_df = "", self.postings.df(term)
+        best, best_df, spelt = "", self.postings.df(term), ""
         for spelling in accent_spellings(word):
             stem = self.analyzer.stem(spelling)
             df = self.postings.df(stem)
             if df > best_df:
-                best, best_df = stem, df
+                best, best_df, spelt = stem, df, spelling
         if best:
-            concept.alternatives.append(Alternative((best,), 1.0, "accent", best))
+            concept.alternatives.append(Alternative((best,), 1.0, "accent", spelt))
 
     def _add_typos(self, concept: Concept, understood: Understood) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
