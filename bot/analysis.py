@@ -13,7 +13,7 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 10
+ANALYZER_VERSION = 11
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -21,6 +21,14 @@ _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
 _CONTRACTION = re.compile(r"n't\b")
+# French locutions whose noun is only grammar: "au cours de sa vie" is not about a course, "dans
+# le cadre de" not about a frame. Their words are dropped like stopwords (blanked, so that the
+# other words keep their offsets).
+_LOCUTIONS = re.compile(
+    r"\b(?:(?:au cours|en cours|au sein|à partir|afin|en fonction|à propos|au lieu|au niveau|en matière|"
+    r"dans le cadre|du fait|lors|en vue|à l'aide|au-delà|vis-à-vis) d(?:es|e|u|')|en tant qu(?:e|')|"
+    r"(?:grâce|quant|par rapport) (?:à|aux|au)|de façon|de manière|en effet|en fait|par exemple|"
+    r"c'est-à-dire|tout à fait|en outre|par ailleurs)(?=\W|$|(?<='))")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
 _CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
@@ -83,6 +91,7 @@ class Analyzer:
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
         original, text = text, _CONTRACTION.sub("", lower(text))
+        text = _LOCUTIONS.sub(lambda m: " " * len(m.group(0)), text)
         out = []
         for match in _TOKEN.finditer(text):
             token = match.group(0)

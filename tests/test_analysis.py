@@ -47,6 +47,11 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # French ones too ("son SI", "marquage CE", "norme EN 301 549"), unless the whole text shouts
     assert FR.terms("empreinte de son SI, marquage CE") == ["empreint", "marquag", "si", "ce"]
     assert FR.terms("si on part") == ["part"] and FR.terms("QUEL EST LE PRIX") == ["prix"]
+    # locutions are grammar: "au cours de sa vie" is not about a course
+    assert FR.terms("au cours de sa vie, dans le cadre d'un projet") == ["vi", "projet"]
+    assert FR.terms("les cours en ligne, le cadre légal") == FR.terms("cours ligne cadre légal")
+    words = FR.words("au cours d'une vie")  # blanked, not removed: offsets still point at the word
+    assert [("au cours d'une vie"[w.start:w.end], w.term) for w in words] == [("vie", "vi")]
     # "an" is French for a year
     assert FR.terms("105 kg par an") == ["105", "kg", "an"]
 
