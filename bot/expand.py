@@ -34,6 +34,15 @@ TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 # meet their accented forms, but the stemmer's accented endings (-ée, -és, -ité) do not fire on
 # "-ee", "-es", "-ite": these are the letters, near the end, whose accent changes the stem.
 ACCENT_TAIL = 4
+# A word's family: the stemmer leaves "certifiante" (certifi) and "certification" (certif), or
+# "réparable" and "réparation", apart. A known word also finds the terms that extend its stem by
+# up to FAMILY_LONGER letters, or that it extends by up to FAMILY_SHORTER, for stems of at least
+# FAMILY_MIN letters, weighted FAMILY_WEIGHT (half a word: a relative, not the word).
+FAMILY_MIN = 5
+FAMILY_LONGER = 3
+FAMILY_SHORTER = 2
+FAMILY_WEIGHT = 0.5
+FAMILY_SIZE = 3
 _ACCENTED_E = ("e", "é", "è")
 CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
@@ -110,6 +119,8 @@ class Expander:
         if self.options.typos:
             for concept in concepts:
                 self._add_typos(concept, understood)
+        for concept in concepts:
+            self._add_family(concept)
         self._add_number_forms(concepts)
         self._add_counted(raw, concepts)
         self._add_cues(raw, concepts)
@@ -270,6 +281,19 @@ class Expander:
                 best, best_df, spelt = stem, df, spelling
         if best:
             concept.alternatives.append(Alternative((best,), 1.0, "accent", spelt))
+
+    def _add_family(self, concept: Concept) -> None:
+        """"certifiante" also finds "certification": stems one is a short extension of."""
+        if not concept.exact:
+            return
+        term = concept.alternatives[0].terms[0]
+        if len(term) < FAMILY_MIN or not term.isalpha() or not self.postings.df(term):
+            return
+        longer = [t for t in self.postings.with_prefix(term) if 0 < len(t) - len(term) <= FAMILY_LONGER]
+        shorter = [term[:-n] for n in range(1, FAMILY_SHORTER + 1) if len(term) - n >= FAMILY_MIN]
+        family = sorted({t for t in longer + shorter if self.postings.df(t)}, key=lambda t: -self.postings.df(t))
+        for relative in family[:FAMILY_SIZE]:
+            concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))
 
     def _add_typos(self, concept: Concept, understood: Understood) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""

@@ -152,6 +152,22 @@ class Vocabulary(Sequence[str]):
                 return i
         return None
 
+    def with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        """Up to `limit` terms that start with `prefix` (itself included), in byte order."""
+        wanted = prefix.encode("utf-8", "surrogatepass")
+        key = np.uint64(prefix_key(wanted))
+        lo = int(np.searchsorted(self.keys, key, "left"))
+        pos = lo + bisect.bisect_left(range(lo, len(self.order)), wanted,
+                                      key=lambda j: self._bytes(int(self.order[j])))
+        out = []
+        while pos < len(self.order) and len(out) < limit:
+            found = self._bytes(int(self.order[pos]))
+            if not found.startswith(wanted):
+                break
+            out.append(found.decode("utf-8", "surrogatepass"))
+            pos += 1
+        return out
+
     def _bytes(self, i: int) -> bytes:
         a, b = self.starts[i : i + 2].tolist()
         return self.blob[a : b - 1]
@@ -251,6 +267,12 @@ class Postings:
     def df(self, term: str) -> int:
         found = self.span(term)
         return 0 if found is None else found[2] - found[1]
+
+    def with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        """Terms that start with `prefix`: by binary search on a saved index's vocabulary."""
+        if isinstance(self.vocab, Vocabulary):
+            return self.vocab.with_prefix(prefix, limit)
+        return sorted(t for t in self.vocab if t.startswith(prefix))[:limit]  # a small in-memory index
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         found = self.span(term)

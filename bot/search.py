@@ -32,7 +32,7 @@ class Alternative:
 
     terms: tuple[str, ...]
     weight: float = 1.0
-    why: str = "word"  # word | translation | synonym | typo | answer type
+    why: str = "word"  # word | translation | synonym | typo | accent | family | answer type
     shown: str = ""  # the word or phrase behind the terms, for --explain
     flat: bool = False  # scored by term frequency only, whatever the term's rarity
 
@@ -242,7 +242,7 @@ class Searcher:
         idf = self._idf(term)
         if alt.flat:  # a fixed bonus: neither the marker's rarity nor the passage's length counts
             return np.ones_like(vals)
-        if alt.why not in ("synonym", "typo") or idf <= 0 or base <= 0:
+        if alt.why not in ("synonym", "typo", "family") or idf <= 0 or base <= 0:
             return vals
         return vals * min(1.0, base / idf)  # never more than the word itself would get
 

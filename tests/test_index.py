@@ -199,3 +199,12 @@ def test_kth_largest():
         for k in (1, 5, 40):
             expected = float(np.sort(values)[-k]) if n >= k else 0.0
             assert kth_largest(values, k) == expected
+
+
+def test_vocabulary_lists_the_terms_with_a_prefix() -> None:
+    from bot.index import Vocabulary
+
+    vocab = Vocabulary.from_terms(["certif", "numer", "certifi", "certificat", "cert", "zèbre", "certifiant"])
+    assert vocab.with_prefix("certif") == ["certif", "certifi", "certifiant", "certificat"]
+    assert vocab.with_prefix("certif", limit=2) == ["certif", "certifi"]
+    assert vocab.with_prefix("zè") == ["zèbre"] and vocab.with_prefix("zz") == [] and vocab.with_prefix("a") == []
