@@ -173,20 +173,19 @@ def garden_of(tmp_path: Path, notes: dict[str, str], fillers: int = 0) -> Iterat
 
 
 def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
-    """The stemmer leaves "certifiante" (certifi) and "certification" (certif) apart."""
-    notes = {"mooc.md": "# MOOC\nCette formation en ligne est certifiante.\n",
-             "cert.md": "# Certification\nLa certification des agents passe par un examen.\n"}
+    """The stemmer leaves "qualifiante" (qualifi) and "qualification" (qualif) apart."""
+    notes = {"mooc.md": "# MOOC\nCette formation en ligne est qualifiante.\n",
+             "qualif.md": "# Qualification\nLa qualification des agents passe par un examen.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         stem = engine.searcher.analyzer.stem
-        assert stem("certifiante") != stem("certification")  # the reason for the step
-        alts = alternatives(engine, "formation certification")
-        assert ("family", stem("certifiante")) in alts["certification"]
-        assert first_path(engine, "formation en ligne avec certification") == "mooc.md"
-        assert first_path(engine, "certification") == "cert.md"  # the word itself still wins
-        weights = [a.weight for c in engine.searcher.understand("certification").concepts
+        assert stem("qualifiante") != stem("qualification")  # the reason for the step
+        alts = alternatives(engine, "formation qualification")
+        assert ("family", stem("qualifiante")) in alts["qualification"]
+        assert first_path(engine, "formation en ligne avec qualification") == "mooc.md"
+        assert first_path(engine, "qualification") == "qualif.md"  # the word itself still wins
+        weights = [a.weight for c in engine.searcher.understand("qualification").concepts
                    for a in c.alternatives if a.why == "family"]
         assert weights and all(w < 1 for w in weights)
-        assert "garanti" not in {t for _, t in alternatives(engine, "gare").get("gare", [])}  # short: none
 
 
 def test_year_questions_look_for_years(tmp_path: Path) -> None:
