@@ -52,6 +52,8 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     assert FR.terms("les cours en ligne, le cadre légal") == FR.terms("cours ligne cadre légal")
     words = FR.words("au cours d'une vie")  # blanked, not removed: offsets still point at the word
     assert [("au cours d'une vie"[w.start:w.end], w.term) for w in words] == [("vie", "vi")]
+    # question words and conjunctions ask, they are not topics ("when" and "how" are English stopwords)
+    assert FR.terms("quand et comment recycler ? pourquoi, lorsqu'on donne") == FR.terms("recycler donne")
     # "an" is French for a year
     assert FR.terms("105 kg par an") == ["105", "kg", "an"]
 
