@@ -109,7 +109,7 @@ class Expander:
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
         raw = _RAW_WORD.findall(fold(understood.text).replace("'", " "))
         understood.language = self.language(raw)
-        concepts = self._translated(raw, understood) if self._translating(understood) else None
+        concepts = self._translated(raw, words, understood) if self._translating(understood) else None
         if concepts is None:
             concepts = [Concept.of_word(w) for w in words]
         if self.options.synonyms:
@@ -118,9 +118,11 @@ class Expander:
             self._add_accented(concept)
         if self.options.typos:
             for concept in concepts:
-                self._add_typos(concept, understood)
+                self._add_typos(concept)
         for concept in concepts:
             self._add_family(concept)
+        understood.notes += [f"'{c.surface}' is not in the notes" for c in concepts
+                             if c.exact and not self.postings.df(c.alternatives[0].terms[0])]
         self._add_number_forms(concepts)
         self._add_counted(raw, concepts)
         self._add_cues(raw, concepts)
@@ -168,8 +170,13 @@ class Expander:
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"
 
-    def _translated(self, raw: list[str], understood: Understood) -> list[Concept]:
-        """Concepts from the raw words, English expressions looked up longest first."""
+    def _translated(self, raw: list[str], words: list[Word], understood: Understood) -> list[Concept]:
+        """Concepts from the raw words, English expressions looked up longest first. A word the
+        glossary lacks keeps the term its accented spelling gets ("musées" is "mus", while the
+        folded raw "musees" would stem to "muse")."""
+        analysed: dict[str, list[Word]] = {}
+        for word in words:
+            analysed.setdefault(word.surface, []).append(word)
         concepts = self._split_expression(raw)
         capitals = self.analyzer.acronyms(understood.text)  # "IT" in "Green IT" is not the pronoun
         i = 0
@@ -194,13 +201,19 @@ class Expander:
             if raw[i] in self._en and raw[i] not in capitals:
                 i += 1  # "an" is a French word ("par an") but an English stopword
                 continue
-            for word in self.analyzer.words(raw[i].upper() if raw[i] in capitals else raw[i]):
+            for word in self._words_of(raw[i], analysed, capitals):
                 concept = Concept.of_word(word)
                 if not self.postings.df(word.term):
                     self._add_misspelt_translation(concept)
                 concepts.append(concept)
             i += 1
         return concepts
+
+    def _words_of(self, raw: str, analysed: dict[str, list[Word]], capitals: set[str]) -> list[Word]:
+        """The question's own analysis of a raw word (its parts too, for "éco-conception")."""
+        parts = [raw, *raw.split("-")] if "-" in raw else [raw]
+        found = list({w.term: w for part in parts for w in analysed.get(part, [])}.values())
+        return found or self.analyzer.words(raw.upper() if raw in capitals else raw)
 
     def _split_expression(self, raw: list[str]) -> list[Concept]:
         """"Who is module 2 for?", "What is NumEcoEval for?": the question word and the final
@@ -283,19 +296,21 @@ class Expander:
             concept.alternatives.append(Alternative((best,), 1.0, "accent", spelt))
 
     def _add_family(self, concept: Concept) -> None:
-        """"certifiante" also finds "certification": stems one is a short extension of."""
+        """"certifiante" also finds "certification": stems one is a short extension of. An unknown
+        word that no typo matched gets its relatives too ("maturitée" -> "maturité")."""
         if not concept.exact:
             return
         term = concept.alternatives[0].terms[0]
-        if len(term) < FAMILY_MIN or not term.isalpha() or not self.postings.df(term):
+        if len(term) < FAMILY_MIN or not term.isalpha():
             return
         longer = [t for t in self.postings.with_prefix(term) if 0 < len(t) - len(term) <= FAMILY_LONGER]
         shorter = [term[:-n] for n in range(1, FAMILY_SHORTER + 1) if len(term) - n >= FAMILY_MIN]
-        family = sorted({t for t in longer + shorter if self.postings.df(t)}, key=lambda t: -self.postings.df(t))
+        # A term of a single passage is mostly a name or a typo of the notes ("responsb").
+        family = sorted({t for t in longer + shorter if self.postings.df(t) >= 2}, key=lambda t: -self.postings.df(t))
         for relative in family[:FAMILY_SIZE]:
             concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))
 
-    def _add_typos(self, concept: Concept, understood: Understood) -> None:
+    def _add_typos(self, concept: Concept) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
         if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
             return  # translated or expanded words were understood already
@@ -315,8 +330,6 @@ class Expander:
             concept.alternatives.append(
                 Alternative((word,), TYPO_WEIGHT[distance] / doubt, "typo", f"{word} ({distance} edit"
                             f"{'s' if distance > 1 else ''})"))
-        if not df and not found:
-            understood.notes.append(f"'{concept.surface}' is not in the notes")
 
 
 def accent_spellings(word: str) -> list[str]:

@@ -59,7 +59,7 @@ def test_commands_are_described_in_french_and_english(bundled_engine, wired, run
 
 
 def test_a_question_without_a_good_match_gets_did_you_mean(bundled_engine: Engine, wired, run) -> None:
-    question = "l'acadèmie du numerik"
+    question = "l'acadèmie des sciences"
     expected = bundled_engine.ask(question)
     assert not expected.good and expected.suggestions, "precondition on the bundled corpus"
 
