@@ -210,6 +210,17 @@ def test_an_unknown_word_with_no_close_typo_finds_its_family(tmp_path: Path) -> 
         assert first_path(engine, "courbe de maturitée") == "hype.md"
 
 
+def test_the_faces_of_responsible_digital_keep_their_it(tmp_path: Path) -> None:
+    """"it for human" typed in lowercase is the field's "IT for Human", not "human" alone."""
+    notes = {"faces.md": "# Numérique responsable\nSes quatre faces : Green for IT, IT for Green, "
+                         "Human for IT et IT for Human.\n",
+             "human.md": "# Human\nHuman centered design, human first : le design centré humain.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "it for human")["it for human"]
+        assert ("translation", "human it") in alts
+        assert first_path(engine, "it for human") == "faces.md"
+
+
 def test_year_questions_look_for_years(tmp_path: Path) -> None:
     notes = {
         "a.md": "# Institut\nL'institut a été créé en 2018 à Paris.\n",
@@ -247,7 +258,7 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         assert terms(engine, "stocké par an") == "stock an"
         assert "an" not in alternatives(engine, "What is an app?")
         assert ("word", "green it") in alternatives(engine, "What is Green IT?")["green it"]
-        assert ("word", "it") in alternatives(engine, "IT for Green")["it"]
+        assert ("word", "green it") in alternatives(engine, "IT for Green")["it for green"]
         assert "it" not in alternatives(engine, "is it green?")
         assert ("translation", "an") in alternatives(engine, "per year")["year"]
         # number words and digits find each other
