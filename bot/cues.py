@@ -50,6 +50,7 @@ _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PE
            (MONEY, _MONEY_RE), (TIME, _TIME_RE))
 
 _WHEN = {"quand", "when"}
+_BE = {"etait", "est", "sera", "etaient", "sont", "seront", "is", "was", "are", "were", "will"}  # "c'était quand"
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
     YEAR: (set(), {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
@@ -134,9 +135,10 @@ def asked(raw: list[str]) -> list[str]:
     """The answer types a question (folded raw words, stopwords kept) asks for."""
     pairs = set(zip(raw, raw[1:], strict=False))
     wanted = []
-    # "quand"/"when" asks for a date where it opens the question ("Quand a été créé…", "Since when"),
-    # not where it joins two clauses ("faut-il … quand on offre …").
-    if _WHEN.intersection(raw[:2]):
+    # "quand"/"when" asks for a date where it opens the question ("Quand a été créé…", "Since when")
+    # or follows "to be" ("c'était quand ?"), not where it joins two clauses ("faut-il … quand on
+    # offre …").
+    if _WHEN.intersection(raw[:2]) or any(w in _WHEN and raw[i - 1] in _BE for i, w in enumerate(raw) if i):
         wanted.append(YEAR)
     for marker, (words, word_pairs) in _ASKS.items():
         if marker not in wanted and (words.intersection(raw) or word_pairs & pairs):

@@ -43,6 +43,8 @@ def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
     assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
     assert asked(raw("Faut-il un contrat quand on offre un ordinateur ?")) == []
+    assert asked(raw("c'était quand le lancement ?")) == [YEAR]  # after "to be", it asks
+    assert asked(raw("The module was when?")) == [YEAR]
     assert asked(raw("What happens when I donate a computer?")) == []
 
 
