@@ -109,8 +109,11 @@ class Expander:
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
         raw = _RAW_WORD.findall(fold(understood.text).replace("'", " "))
         understood.language = self.language(raw)
-        concepts = self._translated(raw, words, understood) if self._translating(understood) else None
-        if concepts is None:
+        if self._translating(understood):
+            concepts = self._translated(raw, words, understood)
+        elif self.options.translate and self.glossary is not None:  # a French question
+            concepts = self._translated(raw, words, understood, expressions_only=True)
+        else:
             concepts = [Concept.of_word(w) for w in words]
         if self.options.synonyms:
             concepts = self._with_synonyms(concepts)
@@ -170,10 +173,12 @@ class Expander:
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"
 
-    def _translated(self, raw: list[str], words: list[Word], understood: Understood) -> list[Concept]:
+    def _translated(self, raw: list[str], words: list[Word], understood: Understood,
+                    expressions_only: bool = False) -> list[Concept]:
         """Concepts from the raw words, English expressions looked up longest first. A word the
         glossary lacks keeps the term its accented spelling gets ("musées" is "mus", while the
-        folded raw "musees" would stem to "muse")."""
+        folded raw "musees" would stem to "muse"). A French question is not translated word by
+        word, but the English expressions it uses are ("le green IT", "un think tank")."""
         analysed: dict[str, list[Word]] = {}
         for word in words:
             analysed.setdefault(word.surface, []).append(word)
@@ -182,7 +187,7 @@ class Expander:
         i = 0
         while i < len(raw):
             found = self.glossary.lookup(raw[i:])
-            if found is not None and found[0] == 1 and raw[i] in self.analyzer.stop:
+            if found is not None and found[0] == 1 and (expressions_only or raw[i] in self.analyzer.stop):
                 found = None  # "who", "when": only an expression ("how long") carries meaning
             if found is not None:
                 n, translations = found
@@ -198,12 +203,12 @@ class Expander:
                     concepts.append(Concept(surface, alts))
                 i += n
                 continue
-            if raw[i] in self._en and raw[i] not in capitals:
+            if raw[i] in self._en and raw[i] not in capitals and not expressions_only:
                 i += 1  # "an" is a French word ("par an") but an English stopword
                 continue
             for word in self._words_of(raw[i], analysed, capitals):
                 concept = Concept.of_word(word)
-                if not self.postings.df(word.term):
+                if not self.postings.df(word.term) and not expressions_only:
                     self._add_misspelt_translation(concept)
                 concepts.append(concept)
             i += 1
@@ -211,7 +216,7 @@ class Expander:
 
     def _words_of(self, raw: str, analysed: dict[str, list[Word]], capitals: set[str]) -> list[Word]:
         """The question's own analysis of a raw word (its parts too, for "éco-conception")."""
-        parts = [raw, *raw.split("-")] if "-" in raw else [raw]
+        parts = [*raw.split("-"), raw] if "-" in raw else [raw]  # the analyzer's order: parts, then whole
         found = list({w.term: w for part in parts for w in analysed.get(part, [])}.values())
         return found or self.analyzer.words(raw.upper() if raw in capitals else raw)
 

@@ -221,6 +221,20 @@ def test_the_faces_of_responsible_digital_keep_their_it(tmp_path: Path) -> None:
         assert first_path(engine, "it for human") == "faces.md"
 
 
+def test_a_french_question_translates_the_english_expressions_it_uses(tmp_path: Path) -> None:
+    notes = {"nr.md": "# Démarche\nLe numérique responsable réduit l'empreinte des services.\n",
+             "vert.md": "# Couleurs\nLe vert et le bleu des façades.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        understood = engine.searcher.understand("Qu'est-ce que le green IT pour une administration ?")
+        assert understood.language == "fr"
+        alts = alternatives(engine, "Qu'est-ce que le green IT pour une administration ?")
+        assert ("translation", "numer respons") in alts["green it"]
+        assert first_path(engine, "Qu'est-ce que le green IT pour une administration ?") == "nr.md"
+        # single words stay French: "vert" is not translated (the glossary has "green")
+        assert all(why != "translation" for c in alternatives(engine, "le vert des façades").values()
+                   for why, _ in c)
+
+
 def test_year_questions_look_for_years(tmp_path: Path) -> None:
     notes = {
         "a.md": "# Institut\nL'institut a été créé en 2018 à Paris.\n",
