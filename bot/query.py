@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 # A syntax token only counts at a word boundary: "e-waste" and "l'outil" stay plain text.
-_PHRASE = re.compile(r'(?:(?<=\s)|^)"([^"]+)"(?=\s|$|[?!.,;:])')
+# "…", French « … » and typographic “…” quotes alike (phones and French keyboards type them).
+_PHRASE = re.compile(r'(?:(?<=\s)|^)(?:"([^"]+)"|«\s*([^«»]+?)\s*»|“([^“”]+)”)(?=\s|$|[?!.,;:])')
 _EXCLUDE = re.compile(r"(?:(?<=\s)|^)-([^\W\d_][\w'’-]*)")
 _TAG = re.compile(r"(?:(?<=\s)|^)tag:([^\s,]+)", re.I)
 
@@ -24,8 +25,8 @@ def parse_question(question: str) -> ParsedQuestion:
     text = " ".join(question.split())
     tags = [t.lstrip("#") for t in _TAG.findall(text)]
     text = _TAG.sub(" ", text)
-    phrases = [p.strip() for p in _PHRASE.findall(text) if p.strip()]
-    text = _PHRASE.sub(lambda m: " " + m.group(1) + " ", text)
+    phrases = [p.strip() for found in _PHRASE.findall(text) for p in found if p.strip()]
+    text = _PHRASE.sub(lambda m: " " + (m.group(1) or m.group(2) or m.group(3)) + " ", text)
     excluded = _EXCLUDE.findall(text)
     if excluded and not _EXCLUDE.sub(" ", text).strip():
         excluded = []  # a question made only of "-words" is a question, not an exclusion

@@ -167,6 +167,17 @@ def test_plain_text_with_dashes_and_quotes_still_works(engine: Engine) -> None:
     assert engine.ask("e-waste recyclage", 3).hits
     assert first_path(engine, 'l\'ordinateur "portable') == "recyclage.md"
 
+
+def test_french_and_typographic_quotes_mark_phrases_too() -> None:
+    from bot.query import parse_question
+
+    assert parse_question("le module « gestion responsable » ?").phrases == ["gestion responsable"]
+    assert parse_question("“disques durs” avant un don").phrases == ["disques durs"]
+    assert parse_question('"a b" et «c d»').phrases == ["a b", "c d"]
+    assert parse_question("un « seul guillemet").phrases == []  # unpaired: plain text
+    assert parse_question("le module « gestion responsable » ?").text == "le module gestion responsable ?"
+
+
 @contextmanager
 def garden_of(tmp_path: Path, notes: dict[str, str], fillers: int = 0) -> Iterator[Engine]:
     """An engine on these notes, plus `fillers` unrelated ones so that BM25's rarity means something."""
