@@ -125,6 +125,22 @@ def test_a_word_is_not_a_synonym_of_another_through_a_shared_stem(engine: Engine
     assert all(why != "synonym" for why, _ in alternatives(engine, "date du don").get("date", []))
 
 
+def test_default_synonym_phrases_are_not_read_as_a_common_word() -> None:
+    """Stopwords fall out of a phrase: "en direct" is read as "direct", the stem of "direction",
+    and "sans frais" as "frais" (costs). Such an entry must be one-way or not there at all; the
+    two left are harmless ("en ligne" is mostly online, "se servir" (serv) is not "service")."""
+    from bot.analysis import DATA, Analyzer
+    from bot.synonyms import parse_rules
+
+    analyzer = Analyzer()
+    rules, problems = parse_rules((DATA / "synonyms-default.yaml").read_text(encoding="utf-8"), "default")
+    assert not problems
+    two_way = [r for r in rules if "=>" not in r]
+    shrunk = {w.strip() for r in two_way for w in r.split(",")
+              if len(w.split()) > 1 and len(analyzer.terms(w)) == 1}
+    assert shrunk == {"en ligne", "se servir"}
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     alts = alternatives(engine, "dus")  # three letters: too short to guess
     assert all(why != "typo" for why, _ in alts.get("dus", []))
