@@ -13,7 +13,7 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the terms produced for the same text change: saved indexes are then rebuilt.
-ANALYZER_VERSION = 12
+ANALYZER_VERSION = 13
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
