@@ -34,10 +34,10 @@ TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 # meet their accented forms, but the stemmer's accented endings (-ée, -és, -ité) do not fire on
 # "-ee", "-es", "-ite": these are the letters, near the end, whose accent changes the stem.
 ACCENT_TAIL = 4
-# A word's family: the stemmer leaves "certifiante" (certifi) and "certification" (certif), or
-# "réparable" and "réparation", apart. A known word also finds the terms that extend its stem by
-# up to FAMILY_LONGER letters, or that it extends by up to FAMILY_SHORTER, for stems of at least
-# FAMILY_MIN letters, weighted FAMILY_WEIGHT (half a word: a relative, not the word).
+# A word's family: the stemmer leaves "certifiante" (certifi) and "certification" (certif)
+# apart. A word also finds the terms that extend its stem by up to FAMILY_LONGER letters, or that
+# it extends by up to FAMILY_SHORTER, for stems of at least FAMILY_MIN letters: the FAMILY_SIZE
+# most frequent, weighted FAMILY_WEIGHT (half a word: a relative, not the word).
 FAMILY_MIN = 5
 FAMILY_LONGER = 3
 FAMILY_SHORTER = 2
@@ -56,7 +56,7 @@ _NUMBER_NAMES = {
     "5": ("five", "cinq"), "6": ("six",), "7": ("seven", "sept"), "8": ("eight", "huit"),
     "9": ("nine", "neuf"), "10": ("ten", "dix"), "11": ("eleven", "onze"), "12": ("twelve", "douze")}
 _SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
-_RAW_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_RAW_WORD = re.compile(r"\d+(?:[.,]\d+)+|[a-z0-9]+(?:[-'][a-z0-9]+)*")  # "3,8" stays one number
 
 
 @dataclass

@@ -120,6 +120,12 @@ def test_keywords_keep_the_stems_of_their_accented_spelling(engine: Engine) -> N
     assert alternatives(engine, "visite guidée")["guidee"][0] == ("word", stem("guidée"))
 
 
+def test_decimal_numbers_stay_whole_in_every_kind_of_question(engine: Engine) -> None:
+    for question in ("Le numérique représente 3,8% des émissions ?", "digital share 3,8%", "3,8 %"):
+        surfaces = [c.surface for c in engine.searcher.understand(question).concepts]
+        assert "3,8" in surfaces and "8" not in surfaces, question
+
+
 def test_a_word_is_not_a_synonym_of_another_through_a_shared_stem(engine: Engine) -> None:
     """"data" and "date" share the stem "dat", "données" and "don" the stem "don": no bridge."""
     assert all(why != "synonym" for why, _ in alternatives(engine, "date du don").get("date", []))
