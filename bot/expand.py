@@ -308,7 +308,7 @@ class Expander:
         term = concept.alternatives[0].terms[0]
         if len(term) < FAMILY_MIN or not term.isalpha():
             return
-        longer = [t for t in self.postings.with_prefix(term) if 0 < len(t) - len(term) <= FAMILY_LONGER]
+        longer = [t for t in self.postings.with_prefix(term, 200) if 0 < len(t) - len(term) <= FAMILY_LONGER]
         shorter = [term[:-n] for n in range(1, FAMILY_SHORTER + 1) if len(term) - n >= FAMILY_MIN]
         # A term of a single passage is mostly a name or a typo of the notes ("responsb").
         family = sorted({t for t in longer + shorter if self.postings.df(t) >= 2}, key=lambda t: -self.postings.df(t))
