@@ -32,7 +32,7 @@ _COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=le
 _LABELLED = frozenset(
     "module modules episode saison article chapitre partie etape niveau version numero tome volume "
     "lot phase annexe section page semaine jour session lettre n no season chapter part step level "
-    "volume issue week day letter number".split())
+    "issue week day letter number".split())
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}

@@ -117,12 +117,10 @@ class Expander:
             concepts = [Concept.of_word(w) for w in words]
         if self.options.synonyms:
             concepts = self._with_synonyms(concepts)
-        for concept in concepts:
+        for concept in concepts:  # each step leaves a word alone once an earlier one understood it
             self._add_accented(concept)
-        if self.options.typos:
-            for concept in concepts:
+            if self.options.typos:
                 self._add_typos(concept)
-        for concept in concepts:
             self._add_family(concept)
         understood.notes += [f"'{c.surface}' is not in the notes" for c in concepts
                              if c.exact and not self.postings.df(c.alternatives[0].terms[0])]
@@ -311,7 +309,8 @@ class Expander:
         longer = [t for t in self.postings.with_prefix(term, 200) if 0 < len(t) - len(term) <= FAMILY_LONGER]
         shorter = [term[:-n] for n in range(1, FAMILY_SHORTER + 1) if len(term) - n >= FAMILY_MIN]
         # A term of a single passage is mostly a name or a typo of the notes ("responsb").
-        family = sorted({t for t in longer + shorter if self.postings.df(t) >= 2}, key=lambda t: -self.postings.df(t))
+        counts = {t: self.postings.df(t) for t in longer + shorter}
+        family = sorted((t for t, df in counts.items() if df >= 2), key=lambda t: -counts[t])
         for relative in family[:FAMILY_SIZE]:
             concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))
 
