@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -12,7 +13,8 @@ from pathlib import Path
 import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
-# Bump when the terms produced for the same text change: saved indexes are then rebuilt.
+# Bump when the code changes the terms produced for the same text: saved indexes are then rebuilt.
+# Edits to the stopword files need no bump: their digest is part of the signature.
 ANALYZER_VERSION = 13
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
@@ -52,6 +54,15 @@ def strip_marks(text: str) -> str:
 
 
 @cache
+def stopword_digest(data: Path = DATA) -> str:
+    """A short digest of the stopword files: editing one changes every analyzer's signature."""
+    digest = hashlib.sha256()
+    for path in sorted(data.glob("stopwords-*.txt")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+@cache
 def stopwords(language: str) -> frozenset[str]:
     try:
         data = (DATA / f"stopwords-{language}.txt").read_text(encoding="utf-8")
@@ -86,7 +97,7 @@ class Analyzer:
 
     @property
     def signature(self) -> str:
-        return f"v{ANALYZER_VERSION}:{','.join(self.languages)}"
+        return f"v{ANALYZER_VERSION}:{','.join(self.languages)}:{stopword_digest()}"
 
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.analysis import Analyzer, fold
+from bot.analysis import Analyzer, fold, stopword_digest
 
 FR = Analyzer(("fr",))
 
@@ -94,3 +96,14 @@ def test_words_pair_the_folded_surface_with_its_term() -> None:
     words = FR.words(text)
     assert [w.surface for w in words] == ["durees", "30", "minutes"]
     assert [w.term for w in words] == FR.terms(text)
+
+
+def test_stopword_edits_change_the_signature(tmp_path: Path) -> None:
+    # Saved indexes are keyed by the signature: a stopword edit must rebuild them, version bump or not.
+    before, after = tmp_path / "before", tmp_path / "after"
+    for folder, words in ((before, "le la les"), (after, "le la les pour")):
+        folder.mkdir()
+        (folder / "stopwords-fr.txt").write_text(words, encoding="utf-8")
+        (folder / "stopwords-en.txt").write_text("the", encoding="utf-8")
+    assert stopword_digest(before) != stopword_digest(after)
+    assert Analyzer().signature.endswith(":" + stopword_digest())
