@@ -50,6 +50,12 @@ _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PE
            (MONEY, _MONEY_RE), (TIME, _TIME_RE))
 
 _WHEN = {"quand", "when"}
+# Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
+# ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
+_OTHER_ASKING = {"qui", "quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "ou", "combien",
+                 "who", "whom", "what", "which", "how", "where", "why", "faut", "doit", "dois", "peut",
+                 "should", "must", "can", "do", "does"}
+_JOINING = {"et", "ou", "par", "and", "or", "by"}
 _BE = {"etait", "est", "sera", "etaient", "sont", "seront", "is", "was", "are", "were", "will"}  # "c'était quand"
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
@@ -131,6 +137,15 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 
+def _sets_the_scene(raw: Sequence[str], when: int) -> bool:
+    """An opening "when" followed by a clause, then another question word: the clause sets the
+    scene. "Quand et où", "when and by whom" still ask a date."""
+    for j in range(when + 1, len(raw)):
+        if raw[j].split("-")[0] in _OTHER_ASKING and not set(raw[when + 1 : j]) <= _JOINING:
+            return True
+    return False
+
+
 def asked(raw: list[str]) -> list[str]:
     """The answer types a question (folded raw words, stopwords kept) asks for."""
     pairs = set(zip(raw, raw[1:], strict=False))
@@ -138,7 +153,10 @@ def asked(raw: list[str]) -> list[str]:
     # "quand"/"when" asks for a date where it opens the question ("Quand a été créé…", "Since when")
     # or follows "to be" ("c'était quand ?"), not where it joins two clauses ("faut-il … quand on
     # offre …").
-    if _WHEN.intersection(raw[:2]) or any(w in _WHEN and raw[i - 1] in _BE for i, w in enumerate(raw) if i):
+    opening = next((i for i, w in enumerate(raw[:2]) if w in _WHEN), None)
+    if opening is not None and _sets_the_scene(raw, opening):
+        opening = None
+    if opening is not None or any(w in _WHEN and raw[i - 1] in _BE for i, w in enumerate(raw) if i):
         wanted.append(YEAR)
     for marker, (words, word_pairs) in _ASKS.items():
         if marker not in wanted and (words.intersection(raw) or word_pairs & pairs):

@@ -5,7 +5,7 @@ from bot.cues import DURATION, MONEY, NUMBER, PERCENT, TIME, YEAR, asked, counte
 
 
 def raw(question: str) -> list[str]:
-    return fold(question).replace("'", " ").replace("?", " ").split()
+    return fold(question).replace("'", " ").replace("?", " ").replace(", ", " ").split()
 
 
 def test_passages_are_marked_with_what_they_state() -> None:
@@ -46,6 +46,16 @@ def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("c'était quand le lancement ?")) == [YEAR]  # after "to be", it asks
     assert asked(raw("The module was when?")) == [YEAR]
     assert asked(raw("What happens when I donate a computer?")) == []
+
+
+def test_an_opening_when_that_sets_the_scene_asks_no_date() -> None:
+    assert asked(raw("When a collector picks up our e-waste, who issues the form?")) == []
+    assert asked(raw("Quand on donne un ordinateur, faut-il un contrat ?")) == []
+    assert asked(raw("Quand on donne un ordinateur, qui paie le transport ?")) == []
+    # A second question word joined to "when" asks for the date too.
+    assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR]
+    assert asked(raw("Quand et par qui l'institut a-t-il été créé ?")) == [YEAR]
+    assert asked(raw("When does the module start?")) == [YEAR]
 
 
 def test_passages_are_marked_with_the_words_they_count() -> None:
