@@ -189,20 +189,17 @@ class Expander:
                 found = None  # "who", "when": only an expression ("how long") carries meaning
             if found is not None:
                 n, translations = found
-                surface = " ".join(raw[i : i + n])
-                own = tuple(self.analyzer.terms(" ".join(w.upper() if w in capitals else w
-                                                         for w in raw[i : i + n])))
-                alts = [Alternative(own, 1.0, "word", surface)] if own else []
-                for french in translations:
-                    terms = tuple(self.analyzer.terms(french))
-                    if terms and terms != own and self._known(terms):
-                        alts.append(Alternative(terms, TRANSLATION_WEIGHT, "translation", french))
-                if alts:
-                    concepts.append(Concept(surface, alts))
+                concept = self._translation(raw[i : i + n], translations, capitals)
+                if concept is not None:
+                    concepts.append(concept)
                 i += n
                 continue
             if raw[i] in self._en and raw[i] not in capitals and not expressions_only:
                 i += 1  # "an" is a French word ("par an") but an English stopword
+                continue
+            if "-" in raw[i] and not expressions_only and (compound := self._compound(raw[i], capitals)):
+                concepts += compound
+                i += 1
                 continue
             for word in self._words_of(raw[i], analysed, capitals):
                 concept = Concept.of_word(word)
@@ -210,6 +207,44 @@ class Expander:
                     self._add_misspelt_translation(concept)
                 concepts.append(concept)
             i += 1
+        return concepts
+
+    def _translation(self, raw: list[str], translations: list[str], capitals: set[str]) -> Concept | None:
+        """An English word or expression: itself, and its French translations that the notes have."""
+        surface = " ".join(raw)
+        own = tuple(self.analyzer.terms(" ".join(w.upper() if w in capitals else w for w in raw)))
+        alts = [Alternative(own, 1.0, "word", surface)] if own else []
+        for french in translations:
+            terms = tuple(self.analyzer.terms(french))
+            if terms and terms != own and self._known(terms):
+                alts.append(Alternative(terms, TRANSLATION_WEIGHT, "translation", french))
+        return Concept(surface, alts) if alts else None
+
+    def _compound(self, raw: str, capitals: set[str]) -> list[Concept]:
+        """A hyphenated English word the glossary lacks ("eco-responsibility"): its parts are
+        translated like words, in the analyzer's order (parts, then the whole), and the whole
+        also looks for the French compound of its first part and the rest's translation
+        ("écoresponsabilité"). [] when the glossary knows none of the parts."""
+        parts = raw.split("-")
+        found = [self.glossary.lookup([p]) if p not in self.analyzer.stop else None for p in parts]
+        if not any(found):
+            return []
+        concepts = []
+        for part, hit in zip(parts, found, strict=True):
+            concept = self._translation([part], hit[1], capitals) if hit is not None else None
+            concepts += [concept] if concept else [Concept.of_word(w) for w in self.analyzer.words(part)]
+        whole = self.analyzer.words("".join(parts))
+        if len(whole) == 1:
+            concept = Concept(raw, [Alternative((whole[0].term,), 1.0, "word", raw)])
+            rest = found[-1][1] if len(parts) == 2 and found[-1] is not None else []
+            for french in rest:
+                for joined in (parts[0] + french, f"{parts[0]}-{french}"):
+                    terms = (self.analyzer.terms(joined) or [""])[-1:]  # the whole, not its parts
+                    if terms[0] and all(a.terms != tuple(terms) for a in concept.alternatives) \
+                            and self.postings.df(terms[0]):
+                        concept.alternatives.append(Alternative(tuple(terms), TRANSLATION_WEIGHT,
+                                                                "translation", joined))
+            concepts.append(concept)
         return concepts
 
     def _words_of(self, raw: str, analysed: dict[str, list[Word]], capitals: set[str]) -> list[Word]:

@@ -254,6 +254,18 @@ def test_the_faces_of_responsible_digital_keep_their_it(tmp_path: Path) -> None:
         assert first_path(engine, "it for human") == "faces.md"
 
 
+def test_a_hyphenated_english_word_the_glossary_lacks_is_translated_by_its_parts(tmp_path: Path) -> None:
+    """"eco-responsibility" is not in the glossary, "responsibility" is: the parts are translated,
+    and the whole looks for the French compound ("écoresponsabilité")."""
+    notes = {"eco.md": "# Démarche\nIntégrer l'écoresponsabilité à chaque étape du projet.\n",
+             "resp.md": "# Rôles\nLa responsabilité du chef de projet.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "eco-responsibility in every phase of a project")
+        assert ("translation", "respons") in alts["responsibility"]
+        assert ("translation", "ecorespons") in alts["eco-responsibility"]
+        assert first_path(engine, "eco-responsibility in every phase of a project") == "eco.md"
+
+
 def test_a_french_question_translates_the_english_expressions_it_uses(tmp_path: Path) -> None:
     notes = {"nr.md": "# Démarche\nLe numérique responsable réduit l'empreinte des services.\n",
              "vert.md": "# Couleurs\nLe vert et le bleu des façades.\n"}
