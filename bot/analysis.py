@@ -14,8 +14,8 @@ import Stemmer
 
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the code changes the terms produced for the same text: saved indexes are then rebuilt.
-# Edits to the stopword files need no bump: their digest is part of the signature.
-ANALYZER_VERSION = 13
+# Edits to the stopword and stem files need no bump: their digest is part of the signature.
+ANALYZER_VERSION = 14
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -54,12 +54,25 @@ def strip_marks(text: str) -> str:
 
 
 @cache
-def stopword_digest(data: Path = DATA) -> str:
-    """A short digest of the stopword files: editing one changes every analyzer's signature."""
+def data_digest(data: Path = DATA) -> str:
+    """A short digest of the word lists the analyzer reads (stopwords, stem overrides): editing
+    one changes every analyzer's signature, so saved indexes are rebuilt."""
     digest = hashlib.sha256()
-    for path in sorted(data.glob("stopwords-*.txt")):
+    for path in sorted([*data.glob("stopwords-*.txt"), *data.glob("stems-*.txt")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+@cache
+def stem_overrides(language: str) -> dict[str, str]:
+    """Folded word -> stem, for words whose Snowball stem is another word's: "données" (data)
+    stems like "don" (gift), as Lucene's StemmerOverrideFilter fixes such cases."""
+    try:
+        data = (DATA / f"stems-{language}.txt").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    pairs = (line.split() for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    return {strip_marks(word): stem for word, stem in pairs}
 
 
 @cache
@@ -94,10 +107,11 @@ class Analyzer:
         self.languages = tuple(languages) or ("fr",)
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
+        self._overrides = stem_overrides(self.languages[0])
 
     @property
     def signature(self) -> str:
-        return f"v{ANALYZER_VERSION}:{','.join(self.languages)}:{stopword_digest()}"
+        return f"v{ANALYZER_VERSION}:{','.join(self.languages)}:{data_digest()}"
 
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
@@ -143,4 +157,7 @@ class Analyzer:
         """Snowball on the accented word (its rules need the accents: créée, utilisée), then fold."""
         if word.isdigit() or len(word) <= 2:
             return strip_marks(word)
+        folded = strip_marks(word)
+        if folded in self._overrides:
+            return self._overrides[folded]
         return strip_marks(self._stemmer.stemWord(word))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis import Analyzer, fold, stopword_digest
+from bot.analysis import Analyzer, data_digest, fold
 
 FR = Analyzer(("fr",))
 
@@ -98,12 +98,30 @@ def test_words_pair_the_folded_surface_with_its_term() -> None:
     assert [w.term for w in words] == FR.terms(text)
 
 
-def test_stopword_edits_change_the_signature(tmp_path: Path) -> None:
-    # Saved indexes are keyed by the signature: a stopword edit must rebuild them, version bump or not.
-    before, after = tmp_path / "before", tmp_path / "after"
-    for folder, words in ((before, "le la les"), (after, "le la les pour")):
-        folder.mkdir()
-        (folder / "stopwords-fr.txt").write_text(words, encoding="utf-8")
-        (folder / "stopwords-en.txt").write_text("the", encoding="utf-8")
-    assert stopword_digest(before) != stopword_digest(after)
-    assert Analyzer().signature.endswith(":" + stopword_digest())
+def test_word_list_edits_change_the_signature(tmp_path: Path) -> None:
+    # Saved indexes are keyed by the signature: editing a stopword or stem list must rebuild them,
+    # version bump or not.
+    folders = {}
+    for name, stop, stems in (("base", "le la", "donnees donnee"), ("stop", "le la les", "donnees donnee"),
+                              ("stems", "le la", "donnees donnee\ndata data")):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / "stopwords-fr.txt").write_text(stop, encoding="utf-8")
+        (folders[name] / "stems-fr.txt").write_text(stems, encoding="utf-8")
+    digests = {name: data_digest(folder) for name, folder in folders.items()}
+    assert len(set(digests.values())) == 3
+    assert Analyzer().signature.endswith(":" + data_digest())
+
+
+def test_stem_overrides_keep_apart_words_snowball_merges() -> None:
+    # Snowball stems "données" like "don", "publications" like "publique", "collectivités" like
+    # "collecte", "communication" like "commune"; the override list keeps each apart.
+    assert FR.terms("données donnée") == ["donnee", "donnee"] != FR.terms("don donner")[:1] * 2
+    assert FR.terms("don donner dons") == ["don"] * 3
+    assert FR.terms("publications")[0] != FR.terms("publique")[0] == FR.terms("public")[0]
+    assert len({FR.terms(w)[0] for w in ("collectivités", "collections", "collecte")}) == 3
+    assert FR.terms("communication")[0] != FR.terms("commune")[0]
+    assert FR.terms("la DONNÉE") == FR.terms("la donnee")  # overrides apply to folded words
+    # Function words that Snowball turns into nouns are stopwords: "parce que" is not a "parc".
+    assert FR.terms("parce que notamment via environ") == []
+    assert FR.terms("le parc, la note, la vie, l'environnement") == ["parc", "not", "vi", "environ"]
