@@ -147,6 +147,26 @@ def test_default_synonym_phrases_are_not_read_as_a_common_word() -> None:
     assert shrunk == {"en ligne", "se servir"}
 
 
+def test_default_synonym_groups_do_not_merge_through_a_shared_stem() -> None:
+    """Two groups that share a stem become one: "fonds" (a collection) and "fonder" (to found)
+    both stemmed "fond", so "collection" was a synonym of "création"; "utilisateur" stemmed like
+    "utiliser". The stem overrides keep such words apart; the groups left sharing a stem mean
+    the same thing (an emission, obsolescence, buying, measuring)."""
+    from bot.analysis import DATA, Analyzer
+    from bot.synonyms import parse_rules
+
+    analyzer = Analyzer()
+    rules, _ = parse_rules((DATA / "synonyms-default.yaml").read_text(encoding="utf-8"), "default")
+    groups: dict[str, set[int]] = {}
+    for i, rule in enumerate(rules):
+        for word in rule.replace("=>", ",").split(","):
+            terms = analyzer.terms(word)
+            if len(terms) == 1:
+                groups.setdefault(terms[0], set()).add(i)
+    shared = {term for term, where in groups.items() if len(where) > 1}
+    assert shared == {"emiss", "obsolescent", "achet", "mesur"}
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     alts = alternatives(engine, "dus")  # three letters: too short to guess
     assert all(why != "typo" for why, _ in alts.get("dus", []))
