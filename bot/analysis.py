@@ -84,6 +84,12 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(w for line in data.splitlines() if not line.startswith("#") for w in line.split())
 
 
+def blank_locutions(text: str) -> str:
+    """Lowercased text with its grammatical locutions blanked ("au cours de" -> spaces), so the
+    other words keep their offsets."""
+    return _LOCUTIONS.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _shouting(text: str) -> bool:
     """Most of several words in capitals: "QUEL EST LE PRIX", not "IT" or "son SI"."""
     words = re.findall(r"[^\W\d_]+", text)
@@ -116,7 +122,7 @@ class Analyzer:
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
         original, text = text, _CONTRACTION.sub("", lower(text))
-        text = _LOCUTIONS.sub(lambda m: " " * len(m.group(0)), text)
+        text = blank_locutions(text)
         out = []
         for match in _TOKEN.finditer(text):
             token = match.group(0)
@@ -149,6 +155,11 @@ class Analyzer:
         if found and _shouting(text):
             return []
         return found
+
+    @property
+    def kept_apart(self) -> frozenset[str]:
+        """The stems of the override list: words kept apart on purpose, never each other's family."""
+        return frozenset(self._overrides.values())
 
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]

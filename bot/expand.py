@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from bot import cues
-from bot.analysis import Analyzer, Word, fold, stopwords
+from bot.analysis import Analyzer, Word, blank_locutions, lower, stopwords, strip_marks
 from bot.glossary import Glossary
 from bot.index import Postings
 from bot.search import Alternative, Concept, Understood
@@ -107,7 +107,8 @@ class Expander:
         return "en" if en > fr else "fr" if fr > en else ""
 
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
-        raw = _RAW_WORD.findall(fold(understood.text).replace("'", " "))
+        # The raw words, as the analyzer saw them: "au cours de" is not about a "cours".
+        raw = _RAW_WORD.findall(strip_marks(blank_locutions(lower(understood.text))).replace("'", " "))
         understood.language = self.language(raw)
         if self._translating(understood):
             concepts = self._translated(raw, words, understood)
@@ -339,12 +340,13 @@ class Expander:
         if not concept.exact:
             return
         term = concept.alternatives[0].terms[0]
-        if len(term) < FAMILY_MIN or not term.isalpha():
+        apart = self.analyzer.kept_apart  # "équipe" is not a relative of "équipement"
+        if len(term) < FAMILY_MIN or not term.isalpha() or term in apart:
             return
         longer = [t for t in self.postings.with_prefix(term, 200) if 0 < len(t) - len(term) <= FAMILY_LONGER]
         shorter = [term[:-n] for n in range(1, FAMILY_SHORTER + 1) if len(term) - n >= FAMILY_MIN]
         # A term of a single passage is mostly a name or a typo of the notes ("responsb").
-        counts = {t: self.postings.df(t) for t in longer + shorter}
+        counts = {t: self.postings.df(t) for t in longer + shorter if t not in apart}
         family = sorted((t for t, df in counts.items() if df >= 2), key=lambda t: -counts[t])
         for relative in family[:FAMILY_SIZE]:
             concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))

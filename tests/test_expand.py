@@ -253,6 +253,24 @@ def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
         assert weights and all(w < 1 for w in weights)
 
 
+def test_words_kept_apart_by_the_stem_overrides_are_not_each_others_family(tmp_path: Path) -> None:
+    """"équipe" (a team) extends the stem of "équipement": the override list keeps them apart,
+    and the family step must not join them again."""
+    notes = {"parc.md": "# Parc\nLes équipements informatiques du parc.\n",
+             "parc2.md": "# Inventaire\nUn équipement par agent.\n",
+             "team.md": "# Équipe\nL'équipe projet se réunit.\n",
+             "team2.md": "# Réunion\nChaque équipe choisit ses outils.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert [why for why, _ in alternatives(engine, "équipements")["equipements"]] == ["word"]
+        assert [why for why, _ in alternatives(engine, "équipe")["equipe"]] == ["word"]
+
+
+def test_a_locution_is_dropped_from_the_question_as_from_the_notes(engine: Engine) -> None:
+    """"au cours de sa vie" is not about a "cours": the expander reads the words the analyzer kept."""
+    assert "cours" not in alternatives(engine, "Que devient un ordinateur au cours de sa vie ?")
+    assert "cours" in alternatives(engine, "un cours sur le recyclage")
+
+
 def test_an_unknown_word_with_no_close_typo_finds_its_family(tmp_path: Path) -> None:
     """"maturitée" stems to "maturit", two letters past "matur" (maturité): no typo, a relative."""
     notes = {"hype.md": "# Hype\nLa courbe de maturité des technologies.\n",
