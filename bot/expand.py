@@ -25,7 +25,7 @@ from bot.search import Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
-from bot.typos import TypoIndex
+from bot.typos import TypoIndex, doubling
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
@@ -365,6 +365,9 @@ class Expander:
         if df:  # a rare real word: only much more common neighbours one edit away
             found = [(w, d) for w, d in found if d == 1 and self.postings.df(w) >= 20 * (df + 1)]
         closest = [(w, d) for w, d in found if d == found[0][1]] if found else []
+        if closest and closest[0][1] == 1:
+            doubled = [(w, d) for w, d in closest if doubling(w, term)]
+            closest = doubled or closest  # a doubled letter is the likeliest slip: "efacer", "boster"
         # Several equally close words make each guess less likely: "tarte" is part? art? tant?
         doubt = math.sqrt(len(closest)) if closest else 1.0
         for word, distance in closest[:3]:

@@ -28,6 +28,16 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return prev[-1]
 
 
+def doubling(a: str, b: str) -> bool:
+    """One word is the other with a letter doubled ("booster"/"boster", "effacer"/"efacer"): the
+    commonest slip in French and English spelling."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter and longer[i] == longer[i - 1]
+               for i in range(1, len(longer)))
+
+
 def allowed_edits(word: str) -> int:
     """Like Meilisearch: no typo under 4 letters, one up to 7, two from 8."""
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2

@@ -99,6 +99,27 @@ def test_typos_match_close_vocabulary_words(engine: Engine) -> None:
     assert first_path(engine, "recylage ordinateurs") == "recyclage.md"
 
 
+def test_a_doubled_letter_is_the_likeliest_typo(tmp_path: Path) -> None:
+    """"boster" is one edit from "booster", but also from "boite", "poste", "bout": a missing
+    double letter is the commonest slip, so it is the one guess, at full typo weight."""
+    from bot.typos import doubling
+
+    assert doubling("booster", "boster") and doubling("efacer", "effacer")
+    assert not doubling("boster", "poster") and not doubling("disque", "dique")
+    notes = {"boost.md": "# Museum Booster\nL'agence Museum Booster publie un baromètre.\n",
+             "boost2.md": "# Agence\nMuseum Booster conseille les musées.\n",
+             "boite.md": "# Boîte\nUne boîte à outils, une autre boîte.\n",
+             "boite2.md": "# Outils\nLa boîte du kit.\n",
+             "poste.md": "# Poste\nLe poste de travail, un poste fixe.\n",
+             "poste2.md": "# Travail\nChaque poste compte.\n",
+             "bout.md": "# Bout\nAu bout du compte, un bout de code.\n",
+             "bout2.md": "# Code\nBout à bout.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        typos = [(why, term) for why, term in alternatives(engine, "boster")["boster"] if why == "typo"]
+        assert typos == [("typo", engine.searcher.analyzer.stem("booster"))]
+        assert first_path(engine, "agence boster") in ("boost.md", "boost2.md")
+
+
 def test_words_typed_without_accents_find_their_accented_stem(engine: Engine) -> None:
     """The stemmer strips "-ées" but not "-ees": "musees" and "musées" would not meet."""
     from bot.expand import accent_spellings
