@@ -120,6 +120,7 @@ class Expander:
             concepts = self._with_synonyms(concepts)
         for concept in concepts:  # each step leaves a word alone once an earlier one understood it
             self._add_accented(concept)
+            self._add_conjugated(concept)
             if self.options.typos:
                 self._add_typos(concept)
             self._add_family(concept)
@@ -333,6 +334,28 @@ class Expander:
                 best, best_df, spelt = stem, df, spelling
         if best:
             concept.alternatives.append(Alternative((best,), 1.0, "accent", spelt))
+
+    def _add_conjugated(self, concept: Concept) -> None:
+        """"coûtent", "proposons": Snowball keeps French verbs' -ent and -ons endings (nouns such
+        as "client" end so too), so a rare such form also tries its singular ("coûte" -> cout),
+        when the notes use that one more."""
+        if not concept.exact:
+            return
+        word, term = concept.surface, concept.alternatives[0].terms[0]
+        df = self.postings.df(term)
+        if df > RARE_DF or len(word) < 6 or not word.isalpha() or word.endswith("ment"):
+            return
+        if word.endswith("ent"):
+            base = word[:-2]  # coutent -> coute
+        elif word.endswith("ons"):
+            base = word[:-3] if word[:-3].endswith("e") else word[:-3] + "e"  # proposons -> propose
+        else:
+            return
+        stems = {self.analyzer.stem(spelling) for spelling in [base, *accent_spellings(base)]}
+        stem, base_df = max(((s, self.postings.df(s)) for s in stems if s != term), key=lambda x: x[1],
+                            default=("", 0))
+        if base_df > df and len(stem) >= 4:
+            concept.alternatives.append(Alternative((stem,), 1.0, "conjugation", base))
 
     def _add_family(self, concept: Concept) -> None:
         """"certifiante" also finds "certification": stems one is a short extension of. An unknown

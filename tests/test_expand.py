@@ -120,6 +120,21 @@ def test_a_doubled_letter_is_the_likeliest_typo(tmp_path: Path) -> None:
         assert first_path(engine, "agence boster") in ("boost.md", "boost2.md")
 
 
+def test_a_plural_verb_finds_its_singular(tmp_path: Path) -> None:
+    """Snowball leaves "coûtent" whole (nouns such as "client" end in -ent too): the question's
+    rare plural also tries the singular the notes use, before a typo makes it "content"."""
+    notes = {"prix.md": "# Prix\nUn ordinateur reconditionné coûte moins cher. Il coûte 300 euros.\n",
+             "prix2.md": "# Budget\nCe qui coûte le plus, c'est le neuf.\n",
+             "web.md": "# Web\nLe content du site, un content riche, du content.\n",
+             "web2.md": "# Site\nContent management.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "combien coûtent les ordinateurs ?")["coutent"]
+        assert ("conjugation", engine.searcher.analyzer.stem("coûte")) in alts
+        assert all(why != "typo" for why, _ in alts)
+        assert first_path(engine, "combien coûtent les ordinateurs ?") == "prix.md"
+        assert "conjugation" not in {why for why, _ in alternatives(engine, "les clients")["clients"]}
+
+
 def test_words_typed_without_accents_find_their_accented_stem(engine: Engine) -> None:
     """The stemmer strips "-ées" but not "-ees": "musees" and "musées" would not meet."""
     from bot.expand import accent_spellings
