@@ -67,6 +67,29 @@ def test_answer_log_finds_keys_after_a_restart(tmp_path: Path) -> None:
     assert len(path.read_text(encoding="utf-8").splitlines()) == 1
 
 
+def test_answer_log_rotates_and_keeps_only_recent_records_in_memory(tmp_path: Path) -> None:
+    """A bot that answers for months: answers.jsonl is rotated when full (one older file kept),
+    memory holds only the recent records, and a vote on an older answer still finds it."""
+    path = tmp_path / "answers.jsonl"
+    log = AnswerLog(path, max_bytes=2_000, in_memory=5)
+    keys = [log.remember(f"question {i}?", [f"c/{i}.md"]) for i in range(40)]
+    rotated = tmp_path / "answers.1.jsonl"
+    assert rotated.is_file() and path.stat().st_size < 2_000 + 200
+    assert len(log._recent) == 5
+    on_disk = {json.loads(line)["key"] for f in (path, rotated) for line in f.read_text().splitlines()}
+    assert keys[-1] in on_disk and keys[0] not in on_disk  # the oldest file was dropped
+    older = next(k for k in keys if k in on_disk and k not in log._recent)
+    assert log.find(older)["question"] == f"question {keys.index(older)}?"  # read back from disk
+    assert log.find(keys[0]) is None
+    assert log.remember("question 39?", ["c/39.md"]) == keys[-1]  # known: not written twice
+    assert sum(line.count(keys[-1]) for line in path.read_text().splitlines()) == 1
+    fresh = AnswerLog(path, max_bytes=2_000, in_memory=5)  # after a restart
+    assert fresh.find(older) is not None and fresh.find(keys[0]) is None
+    # the summary reads both files
+    AnswerLog(path).remember("unanswered?", [], good=False)
+    assert summary_lines(tmp_path / "feedback.jsonl")[-1] == "  unanswered?"
+
+
 def test_summary_lists_totals_the_most_voted_down_and_unanswered(tmp_path: Path) -> None:
     path = tmp_path / "feedback.jsonl"
     assert summary_lines(path) == [f"no votes yet ({path})"]
