@@ -114,6 +114,8 @@ class Analyzer:
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
         self._overrides = stem_overrides(self.languages[0])
+        # The stems of the override list: words kept apart on purpose, never each other's family.
+        self.kept_apart = frozenset(self._overrides.values())
 
     @property
     def signature(self) -> str:
@@ -155,11 +157,6 @@ class Analyzer:
         if found and _shouting(text):
             return []
         return found
-
-    @property
-    def kept_apart(self) -> frozenset[str]:
-        """The stems of the override list: words kept apart on purpose, never each other's family."""
-        return frozenset(self._overrides.values())
 
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]

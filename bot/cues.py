@@ -52,7 +52,7 @@ _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PE
 _WHEN = {"quand", "when"}
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
 # ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
-_OTHER_ASKING = {"qui", "quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "ou", "combien",
+_OTHER_ASKING = {"qui", "quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "combien",
                  "who", "whom", "what", "which", "how", "where", "why", "faut", "doit", "dois", "peut",
                  "should", "must", "can", "do", "does"}
 _JOINING = {"et", "ou", "par", "and", "or", "by"}

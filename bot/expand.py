@@ -241,11 +241,11 @@ class Expander:
             rest = found[-1][1] if len(parts) == 2 and found[-1] is not None else []
             for french in rest:
                 for joined in (parts[0] + french, f"{parts[0]}-{french}"):
-                    terms = (self.analyzer.terms(joined) or [""])[-1:]  # the whole, not its parts
-                    if terms[0] and all(a.terms != tuple(terms) for a in concept.alternatives) \
-                            and self.postings.df(terms[0]):
-                        concept.alternatives.append(Alternative(tuple(terms), TRANSLATION_WEIGHT,
-                                                                "translation", joined))
+                    analysed = self.analyzer.terms(joined)
+                    term = analysed[-1] if analysed else ""  # the whole comes after its parts
+                    known = term and self.postings.df(term)
+                    if known and all(a.terms != (term,) for a in concept.alternatives):
+                        concept.alternatives.append(Alternative((term,), TRANSLATION_WEIGHT, "translation", joined))
             concepts.append(concept)
         return concepts
 

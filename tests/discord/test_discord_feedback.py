@@ -72,7 +72,7 @@ def test_answer_log_rotates_and_keeps_only_recent_records_in_memory(tmp_path: Pa
     memory holds only the recent records, and a vote on an older answer still finds it."""
     path = tmp_path / "answers.jsonl"
     log = AnswerLog(path, max_bytes=2_000, in_memory=5)
-    keys = [log.remember(f"question {i}?", [f"c/{i}.md"]) for i in range(40)]
+    keys = [log.remember(f"question {i}?", [f"c/{i}.md"]) for i in range(100)]
     rotated = tmp_path / "answers.1.jsonl"
     assert rotated.is_file() and path.stat().st_size < 2_000 + 200
     assert len(log._recent) == 5
@@ -81,7 +81,7 @@ def test_answer_log_rotates_and_keeps_only_recent_records_in_memory(tmp_path: Pa
     older = next(k for k in keys if k in on_disk and k not in log._recent)
     assert log.find(older)["question"] == f"question {keys.index(older)}?"  # read back from disk
     assert log.find(keys[0]) is None
-    assert log.remember("question 39?", ["c/39.md"]) == keys[-1]  # known: not written twice
+    assert log.remember("question 99?", ["c/99.md"]) == keys[-1]  # known: not written twice
     assert sum(line.count(keys[-1]) for line in path.read_text().splitlines()) == 1
     fresh = AnswerLog(path, max_bytes=2_000, in_memory=5)  # after a restart
     assert fresh.find(older) is not None and fresh.find(keys[0]) is None
