@@ -79,6 +79,8 @@ print(json.dumps(out))
 
 def run_bench(args: argparse.Namespace) -> int:
     say = _Printer()
+    if args.index_dir is not None:
+        Path(args.index_dir).mkdir(parents=True, exist_ok=True)  # as `ask` and `index` create it
     with tempfile.TemporaryDirectory(prefix="notesbot-bench-", dir=args.index_dir) as tmp:
         work = Path(tmp)
         roots, synthetic = _garden(args, work, say)

@@ -22,9 +22,11 @@ FIGURES = (
 )
 
 
-def test_bench_prints_every_figure(cli):
-    done = cli("bench", "--passages", "300", "--queries", "20")
+def test_bench_prints_every_figure(cli, tmp_path):
+    # --index-dir names a folder that does not exist yet: bench creates it, as `index` does
+    done = cli("bench", "--passages", "300", "--queries", "20", "--index-dir", str(tmp_path / "new" / "dir"))
     assert done.returncode == 0, done.stderr
+    assert (tmp_path / "new" / "dir").is_dir()
     lines = done.stdout.splitlines()
     for figure in FIGURES:
         assert any(line.startswith(figure) for line in lines), (figure, done.stdout)
