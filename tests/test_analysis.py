@@ -59,6 +59,9 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     assert FR.terms("quand et comment recycler ? pourquoi, lorsqu'on donne") == FR.terms("recycler donne")
     # "an" is French for a year
     assert FR.terms("105 kg par an") == ["105", "kg", "an"]
+    # conversational fillers are not topics: only "numérique" and "digital" are
+    assert FR.terms("Numérique et digital, c'est vraiment exactement la même chose ?") == ["numer", "digital"]
+    assert FR.terms("what does it actually do, really?") == []
 
 
 def test_snowball_stems_join_inflections() -> None:
