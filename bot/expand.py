@@ -385,6 +385,18 @@ class Expander:
         if df > RARE_DF:
             return
         found = self.typo_index.candidates(term)
+        surface = concept.surface
+        if surface != term and surface.isalpha():
+            # Stemming a misspelt word cuts it anywhere ("carbonvis" -> carbonv, one edit from
+            # "carbon"): names the stemmer leaves whole are also compared as typed (carbonviz).
+            closest_of = dict(found)
+            for word, distance in self.typo_index.candidates(surface):
+                if word != term:
+                    closest_of[word] = min(distance, closest_of.get(word, distance))
+            # Slips are rarer at the start of a word: of equally close words, the one that
+            # begins like the typed word comes first, then the most common.
+            found = sorted(closest_of.items(), key=lambda item: (
+                item[1], -_shared_prefix(surface, item[0]), -self.postings.df(item[0]), item[0]))
         if df:  # a rare real word: only much more common neighbours one edit away
             found = [(w, d) for w, d in found if d == 1 and self.postings.df(w) >= 20 * (df + 1)]
         closest = [(w, d) for w, d in found if d == found[0][1]] if found else []
@@ -397,6 +409,10 @@ class Expander:
             concept.alternatives.append(
                 Alternative((word,), TYPO_WEIGHT[distance] / doubt, "typo", f"{word} ({distance} edit"
                             f"{'s' if distance > 1 else ''})"))
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def accent_spellings(word: str) -> list[str]:

@@ -120,6 +120,19 @@ def test_a_doubled_letter_is_the_likeliest_typo(tmp_path: Path) -> None:
         assert first_path(engine, "agence boster") in ("boost.md", "boost2.md")
 
 
+def test_a_misspelt_name_is_also_compared_as_typed(tmp_path: Path) -> None:
+    """"carbonvis" stems to "carbonv" (the stemmer takes the -s for a plural), one edit from
+    "carbon" and two from "carbonviz": typed, it is one edit from the name."""
+    notes = {"viz.md": "# CarbonViz\nCarbonViz est une extension de navigateur.\n",
+             "viz2.md": "# Outils\nCarbonViz montre le CO2.\n",
+             "carbone.md": "# Carbone\nLe carbone, encore du carbone.\n",
+             "carbone2.md": "# Climat\nCarbone et climat.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        typos = [term for why, term in alternatives(engine, "carbonvis extension")["carbonvis"] if why == "typo"]
+        assert typos[0] == "carbonviz"
+        assert first_path(engine, "carbonvis c'est une extension ?") == "viz.md"
+
+
 def test_a_plural_verb_finds_its_singular(tmp_path: Path) -> None:
     """Snowball leaves "coûtent" whole (nouns such as "client" end in -ent too): the question's
     rare plural also tries the singular the notes use, before a typo makes it "content"."""
