@@ -189,6 +189,14 @@ class Expander:
             found = self.glossary.lookup(raw[i:])
             if found is not None and found[0] == 1 and (expressions_only or raw[i] in self.analyzer.stop):
                 found = None  # "who", "when": only an expression ("how long") carries meaning
+            phrasal = None if expressions_only or (found and found[0] > 1) else self.glossary.split_phrasal(raw[i:])
+            if phrasal is not None:  # "hand [the old PCs] over": the particle is a stopword, skipped later
+                j, translations = phrasal
+                concept = self._translation([raw[i], raw[i + j]], translations, capitals)
+                if concept is not None:
+                    concepts.append(concept)
+                    i += 1
+                    continue
             if found is not None:
                 n, translations = found
                 concept = self._translation(raw[i : i + n], translations, capitals)

@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 BUNDLED = "glossary-en-fr.tsv"
 MAX_PHRASE = 4  # longest English expression looked up, in words
+# The particles of English phrasal verbs, which may come after the verb's object ("hand the old
+# PCs over", "pick the waste up"), and how many words may stand between.
+PARTICLES = frozenset({"up", "over", "away", "out", "off", "back", "down"})
+PARTICLE_REACH = 4
 
 
 class Glossary:
@@ -41,6 +45,18 @@ class Glossary:
                 found = self.entries.get(key)
                 if found:
                     return n, found
+        return None
+
+    def split_phrasal(self, words: list[str]) -> tuple[int, list[str]] | None:
+        """A phrasal verb split by its object, "hand [its old IT equipment] over": (the
+        particle's position, translations), from the entry "hand over"."""
+        for j in range(2, min(len(words), PARTICLE_REACH + 2)):
+            if words[j] in PARTICLES:
+                for (verb,) in _variants(words[:1]):
+                    found = self.entries.get((verb, words[j]))
+                    if found:
+                        return j, found
+                return None  # the first particle decides: "pick it up and take it away"
         return None
 
     def __contains__(self, word: str) -> bool:

@@ -353,6 +353,27 @@ def test_a_hyphenated_english_word_the_glossary_lacks_is_translated_by_its_parts
         assert first_path(engine, "eco-responsibility in every phase of a project") == "eco.md"
 
 
+def test_a_phrasal_verb_split_by_its_object_is_translated_whole() -> None:
+    """"hand the old PCs over" is "hand over" (remettre), not a hand and "over"."""
+    from bot.glossary import Glossary
+
+    glossary = Glossary.load()
+    assert glossary.split_phrasal("hand its old it equipment over to".split())[0] == 5
+    assert "remettre" in glossary.split_phrasal("handing the laptops over".split())[1]
+    assert "collecter" in glossary.split_phrasal("picks our e-waste up".split())[1]
+    assert glossary.split_phrasal("hand the form to the team over there".split()) is None  # too far
+    assert glossary.split_phrasal("hand written notes".split()) is None
+
+
+def test_split_phrasal_verbs_in_questions(tmp_path: Path) -> None:
+    notes = {"don.md": "# Transfert\nOn peut remettre les anciens ordinateurs à un service voisin.\n",
+             "main.md": "# Ergonomie\nLa main sur la souris, la main gauche.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "can we hand the old computers over to another office?")
+        assert ("translation", "remettr") in alts["hand over"]
+        assert first_path(engine, "can we hand the old computers over to another office?") == "don.md"
+
+
 def test_a_french_question_translates_the_english_expressions_it_uses(tmp_path: Path) -> None:
     notes = {"nr.md": "# Démarche\nLe numérique responsable réduit l'empreinte des services.\n",
              "vert.md": "# Couleurs\nLe vert et le bleu des façades.\n"}
