@@ -137,6 +137,13 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 
+def labels_follow(raw: Sequence[str], i: int, reach: int = 4) -> bool:
+    """A noun that numbers name follows raw[i] closely: "the third NumEco module", "premier
+    épisode". Then the ordinal is the number of a label ("Module 3"), not a rank ("the first
+    law in the world")."""
+    return any(word in _LABELLED for word in raw[i + 1 : i + 1 + reach])
+
+
 def _sets_the_scene(raw: Sequence[str], when: int) -> bool:
     """An opening "when" followed by a clause, then another question word: the clause sets the
     scene. "Quand et où", "when and by whom" still ask a date."""

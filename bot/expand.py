@@ -55,6 +55,13 @@ _NUMBER_NAMES = {
     "1": ("one",), "2": ("two", "deux"), "3": ("three", "trois"), "4": ("four", "quatre"),
     "5": ("five", "cinq"), "6": ("six",), "7": ("seven", "sept"), "8": ("eight", "huit"),
     "9": ("nine", "neuf"), "10": ("ten", "dix"), "11": ("eleven", "onze"), "12": ("twelve", "douze")}
+# Ordinals up to tenth: "the third module" is "Module 3", "le troisième module", "3e module".
+_ORDINALS = {
+    "1": ("first", "premier", "premiere", "1er", "1re", "1st"), "2": ("second", "deuxieme", "2e", "2nd"),
+    "3": ("third", "troisieme", "3e", "3rd"), "4": ("fourth", "quatrieme", "4e", "4th"),
+    "5": ("fifth", "cinquieme", "5e", "5th"), "6": ("sixth", "sixieme", "6e", "6th"),
+    "7": ("seventh", "septieme", "7e", "7th"), "8": ("eighth", "huitieme", "8e", "8th"),
+    "9": ("ninth", "neuvieme", "9e", "9th"), "10": ("tenth", "dixieme", "10e", "10th")}
 _SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
 _RAW_WORD = re.compile(r"\d+(?:[.,]\d+)+|[a-z0-9]+(?:[-'][a-z0-9]+)*")  # "3,8" stays one number
 
@@ -81,6 +88,9 @@ class Expander:
         self._number_names = {value: tuple(t for n in names for t in analyzer.terms(n))
                               for value, names in _NUMBER_NAMES.items()}
         self._number_values = {t: value for value, terms in self._number_names.items() for t in terms}
+        self._ordinal_forms = {value: tuple(t for n in names for t in analyzer.terms(n))
+                               for value, names in _ORDINALS.items()}
+        self._ordinal_values = {t: value for value, terms in self._ordinal_forms.items() for t in terms}
 
     @classmethod
     def for_index(cls, files: IndexFiles, analyzer: Analyzer,
@@ -126,21 +136,27 @@ class Expander:
             self._add_family(concept)
         understood.notes += [f"'{c.surface}' is not in the notes" for c in concepts
                              if c.exact and not self.postings.df(c.alternatives[0].terms[0])]
-        self._add_number_forms(concepts)
+        self._add_number_forms(raw, concepts)
         self._add_counted(raw, concepts)
         self._add_cues(raw, concepts)
         return concepts
 
-    def _add_number_forms(self, concepts: list[Concept]) -> None:
-        """"three" also finds "3" and "trois"; "3" also finds "trois"."""
+    def _add_number_forms(self, raw: list[str], concepts: list[Concept]) -> None:
+        """"three" also finds "3" and "trois"; "3" also finds "trois"; an ordinal before a noun
+        that numbers name, "the third module", also finds "3" ("Module 3") and its other
+        spellings ("troisième", "3e"), not the reverse."""
         for concept in concepts:
             alt = concept.alternatives[0]
             if len(alt.terms) != 1 or alt.why != "word":
                 continue
-            value = self._number_values.get(alt.terms[0]) or (alt.terms[0] if alt.terms[0].isdigit() else None)
-            if value is None:
-                continue
-            for form in [value, *self._number_names.get(value, ())]:
+            term = alt.terms[0]
+            value = self._number_values.get(term) or (term if term.isdigit() else None)
+            forms = [value, *self._number_names.get(value, ())] if value else []
+            if term in self._ordinal_values and any(
+                    cues.labels_follow(raw, i) for i, word in enumerate(raw) if word == concept.surface):
+                value = self._ordinal_values[term]
+                forms = [value, *self._ordinal_forms[value]]
+            for form in forms:
                 if form != alt.terms[0] and self.postings.df(form) and all(a.terms != (form,) for a in
                                                                             concept.alternatives):
                     concept.alternatives.append(Alternative((form,), 1.0, "number", form))

@@ -438,6 +438,18 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         assert first_path(engine, "How much CO2 does storing one terabyte online for a year emit?") == "stockage.md"
 
 
+def test_an_ordinal_before_a_numbered_noun_finds_its_number(tmp_path: Path) -> None:
+    """"the third module" is "Module 3"; "the first law in the world" is no law number 1."""
+    notes = {"parcours.md": "# Parcours\nModule 3 : évaluer l'empreinte de son SI.\n",
+             "autre.md": "# Autre\nModule 1 : les enjeux.\n"}
+    with garden_of(tmp_path, notes, fillers=4) as engine:
+        assert ("number", "3") in alternatives(engine, "What is the third NumEco module about?")["third"]
+        assert ("number", "3") in alternatives(engine, "le troisième module")["troisieme"]
+        assert first_path(engine, "What is the third NumEco module about?") == "parcours.md"
+        assert all(why != "number" for why, _ in alternatives(engine, "the first law in the world")["first"])
+        assert ("number", "3") not in alternatives(engine, "3 modules")["3"]  # a count is no rank
+
+
 def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
     opening = "Les deux termes sont souvent utilisés comme des synonymes par les équipes. " * 4
     sources = "\n".join(f"- Source {i} : faut-il dire numérique ou digital, numérique, digital ?" for i in range(20))
