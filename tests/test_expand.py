@@ -243,6 +243,14 @@ def test_default_synonyms_cover_everyday_question_words(engine: Engine) -> None:
     assert first_path(engine, "qui montre ce que ma navigation émet") == "extension.md"
 
 
+def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
+    notes = {"agec.md": "# Loi AGEC\nLes producteurs mettent à disposition des informations sur leurs produits.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "quelles infos sur les produits ?")["infos"]
+        assert ("synonym", terms(engine, "information")) in alts
+        assert first_path(engine, "quelles infos sur les produits ?") == "agec.md"
+
+
 def test_quoted_phrase_excluded_word_and_tag(engine: Engine) -> None:
     answer = engine.ask('ordinateur "disques durs"', 3)
     assert answer.hits[0].path == "effacement.md"
