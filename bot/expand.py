@@ -18,9 +18,10 @@ from functools import cached_property
 import numpy as np
 
 from bot import cues
-from bot.analysis import Analyzer, Word, blank_locutions, lower, stopwords, strip_marks
+from bot.analysis import Analyzer, Word, blank_locutions, fold, lower, stopwords, strip_marks
 from bot.glossary import Glossary
 from bot.index import Postings
+from bot.query import without_quotes
 from bot.search import Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
@@ -119,7 +120,8 @@ class Expander:
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
         # The raw words, as the analyzer saw them: "au cours de" is not about a "cours".
         raw = _RAW_WORD.findall(strip_marks(blank_locutions(lower(understood.text))).replace("'", " "))
-        understood.language = self.language(raw)
+        unquoted = _RAW_WORD.findall(fold(without_quotes(understood.question)).replace("'", " "))
+        understood.language = self.language(unquoted) or self.language(raw)
         if self._translating(understood):
             concepts = self._translated(raw, words, understood)
         elif self.options.translate and self.glossary is not None:  # a French question

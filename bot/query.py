@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 # A syntax token only counts at a word boundary: "e-waste" and "l'outil" stay plain text.
 # "…", French « … » and typographic “…” quotes alike (phones and French keyboards type them).
 _PHRASE = re.compile(r'(?:(?<=\s)|^)(?:"([^"]+)"|«\s*([^«»]+?)\s*»|“([^“”]+)”)(?=\s|$|[?!.,;:])')
+# A quoted title in single quotes: 'La vérité sur l'empreinte carbone' (its apostrophes are
+# followed by a letter, its closing quote is not).
+_SINGLE_QUOTED = re.compile(r"(?:(?<=\s)|^)'(.+?)'(?=\s|$|[?!.,;:])")
 _EXCLUDE = re.compile(r"(?:(?<=\s)|^)-([^\W\d_][\w'’-]*)")
 _TAG = re.compile(r"(?:(?<=\s)|^)tag:([^\s,]+)", re.I)
 
@@ -33,3 +36,9 @@ def parse_question(question: str) -> ParsedQuestion:
     else:
         text = _EXCLUDE.sub(" ", text)
     return ParsedQuestion(" ".join(text.split()), phrases, excluded, tags)
+
+
+def without_quotes(question: str) -> str:
+    """The question without what it quotes: a quoted French title in an English question says
+    nothing of the language the question is asked in."""
+    return _SINGLE_QUOTED.sub(" ", _PHRASE.sub(" ", " ".join(question.split())))

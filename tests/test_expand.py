@@ -382,6 +382,17 @@ def test_split_phrasal_verbs_in_questions(tmp_path: Path) -> None:
         assert first_path(engine, "can we hand the old computers over to another office?") == "don.md"
 
 
+def test_a_quoted_french_title_does_not_make_an_english_question_french(engine: Engine) -> None:
+    """Its stopwords (la, sur, du) outnumbered the question's own (who, the, that)."""
+    from bot.query import without_quotes
+
+    question = "Who wrote the piece 'La vérité sur l'empreinte carbone du numérique' that the museum recommends?"
+    assert "vérité" not in without_quotes(question) and "recommends" in without_quotes(question)
+    assert without_quotes("l'outil d'aide, c'est quoi ?") == "l'outil d'aide, c'est quoi ?"
+    assert engine.searcher.understand(question).language == "en"
+    assert engine.searcher.understand('c\'est quoi le « Green IT » ?').language == "fr"
+
+
 def test_a_french_question_translates_the_english_expressions_it_uses(tmp_path: Path) -> None:
     notes = {"nr.md": "# Démarche\nLe numérique responsable réduit l'empreinte des services.\n",
              "vert.md": "# Couleurs\nLe vert et le bleu des façades.\n"}
