@@ -15,7 +15,7 @@ import Stemmer
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the code changes the terms produced for the same text: saved indexes are then rebuilt.
 # Edits to the stopword and stem files need no bump: their digest is part of the signature.
-ANALYZER_VERSION = 14
+ANALYZER_VERSION = 15
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -30,10 +30,17 @@ _LOCUTIONS = re.compile(
     r"\b(?:(?:au cours|en cours|au sein|à partir|afin|en fonction|à propos|au lieu|au niveau|en matière|"
     r"dans le cadre|du fait|lors|en vue|à l'aide|au-delà|vis-à-vis) d(?:es|e|u|')|en tant qu(?:e|')|"
     r"(?:grâce|quant|par rapport) (?:à|aux|au)|de façon|de manière|en effet|en fait|par exemple|"
-    r"c'est-à-dire|tout à fait|en outre|par ailleurs)(?=\W|$|(?<='))")
+    r"c'est-à-dire|tout à fait|en outre|par ailleurs|(?:à|a) peu (?:près|pres)|dans la dur(?:é|e)e)"
+    r"(?=\W|$|(?<='))")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
 _CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
+# Storage units after a number, as written ("3 To" would otherwise lose its English stopword
+# "to"): each also indexes the full word, so "3 To" meets "téraoctet".
+_UNIT = re.compile(r"(?<=\d)\s?(To|Go|Mo|Ko|Po|TB|GB|MB|KB)\b")
+_UNIT_WORDS = {"To": "téraoctet", "TB": "téraoctet", "Go": "gigaoctet", "GB": "gigaoctet",
+               "Mo": "mégaoctet", "MB": "mégaoctet", "Ko": "kilooctet", "KB": "kilooctet",
+               "Po": "pétaoctet"}
 
 
 def fold(text: str) -> str:
@@ -144,6 +151,9 @@ class Analyzer:
         for match in self._capital_stopwords(original):
             word = match.group(0).lower()
             out.append(Word(word, word, match.start(), match.end()))
+        for match in _UNIT.finditer(original):
+            unit = match.group(1)
+            out.append(Word(unit.lower(), self.stem(_UNIT_WORDS[unit]), match.start(1), match.end(1)))
         return out
 
     def acronyms(self, text: str) -> set[str]:

@@ -62,6 +62,17 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # conversational fillers are not topics: only "numérique" and "digital" are
     assert FR.terms("Numérique et digital, c'est vraiment exactement la même chose ?") == ["numer", "digital"]
     assert FR.terms("what does it actually do, really?") == []
+    # "à peu près" (about) and "dans la durée" (over time) are locutions, typed with accents or not
+    assert FR.terms("à peu près 3 fichiers, a peu pres 3 fichiers") == ["3", "fichi"] * 2
+    assert FR.terms("suivre dans la durée") == FR.terms("suivre dans la duree") == ["suivr"]
+
+
+def test_storage_units_after_a_number_also_index_the_full_word() -> None:
+    # "To" is also the English stopword "to"; "3 to 5" stays a range
+    assert FR.terms("3 To de fichiers") == ["3", "fichi", FR.stem("téraoctet")]
+    assert FR.terms("2 TB")[-1] == FR.stem("téraoctet")
+    assert set(FR.terms("8 Ko, 500 Go")) >= {FR.stem("kilooctet"), FR.stem("gigaoctet")}
+    assert FR.terms("from 3 to 5") == ["3", "5"]
 
 
 def test_snowball_stems_join_inflections() -> None:

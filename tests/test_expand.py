@@ -244,10 +244,14 @@ def test_default_synonyms_cover_everyday_question_words(engine: Engine) -> None:
 
 
 def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
-    notes = {"agec.md": "# Loi AGEC\nLes producteurs mettent à disposition des informations sur leurs produits.\n"}
+    notes = {"agec.md": "# Loi AGEC\nLes producteurs mettent à disposition des informations sur leurs produits.\n",
+             "mooc.md": "# MOOC\nLe MOOC dure 30 minutes.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         alts = alternatives(engine, "quelles infos sur les produits ?")["infos"]
         assert ("synonym", terms(engine, "information")) in alts
+        # "dans la durée" (over time) asks for no duration, "la durée du MOOC" does
+        assert "(duration asked)" not in alternatives(engine, "suivre les produits dans la durée ?")
+        assert "(duration asked)" in alternatives(engine, "quelle est la durée du 1 MOOC ?")
         assert first_path(engine, "quelles infos sur les produits ?") == "agec.md"
 
 
