@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,10 @@ WINDOW_TIE = 0.05  # windows of one section this close in score: the section's s
 # did. Powers from 0.35 to 0.75 gave the same evaluation figures.
 COVERAGE_POWER = 0.5
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
+# A name the question capitalises ("selon Claire Dorville", "the NumEco path") says which note;
+# the passage that answers seldom repeats it, so it inherits most of the note's score for it.
+NAME_CONTEXT = 0.8
+_NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Concept:
 
     surface: str
     alternatives: list[Alternative]
+    named: bool = False  # a name the question capitalises: the note's, more than the passage's
 
     @classmethod
     def of_word(cls, word: Word) -> Concept:
@@ -114,6 +120,9 @@ class Searcher:
             understood.concepts = self.expander.expand(words, understood)
         else:
             understood.concepts = [Concept.of_word(w) for w in words]
+        names = _names(parsed.text)
+        for concept in understood.concepts:
+            concept.named = bool(names) and all(w in names for w in concept.surface.split())
         return understood
 
     def search(self, question: str, k: int = 5) -> SearchResult:
@@ -123,7 +132,8 @@ class Searcher:
     def rank(self, understood: Understood, k: int) -> list[Hit]:
         if self.postings.n_docs == 0 or not understood.concepts:
             return []
-        parts = [(self._concept_weight(c), self._concept_scores(c), not c.answer_cue)
+        parts = [(self._concept_weight(c), self._concept_scores(c),
+                  0.0 if c.answer_cue else NAME_CONTEXT if c.named else NOTE_CONTEXT)
                  for c in understood.concepts]
         total_weight = sum(w for w, _, _ in parts)
         touched = [got[0] for _, got, _ in parts if got is not None]
@@ -152,18 +162,19 @@ class Searcher:
         return hits
 
     def _combine(self, candidates: np.ndarray,
-                 parts: list[tuple[float, tuple | None, bool]]) -> tuple[np.ndarray, np.ndarray]:
+                 parts: list[tuple[float, tuple | None, float]]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and covered weight of the candidates, concept by concept.
 
         A passage also inherits a share of what the rest of its note says about a concept (the
         note names the institute in its introduction, the passage gives the figure), so a
-        passage is judged in the context of its note. Answer cues are not inherited.
+        passage is judged in the context of its note: NOTE_CONTEXT for a word, NAME_CONTEXT for
+        a name the question capitalises, nothing for an answer cue.
         """
         scores = np.zeros(len(candidates))
         matched = np.zeros(len(candidates))
         doc_note = self.files.doc_note
         cand_notes = np.asarray(doc_note[candidates])
-        for weight, got, in_context in parts:
+        for weight, got, context in parts:
             if got is None:
                 continue
             ids, vals, credit = got
@@ -174,10 +185,10 @@ class Searcher:
             covered = np.zeros(len(candidates))
             covered[pos[found]] = credit[found]
             contribution = own
-            if NOTE_CONTEXT > 0 and in_context:
-                inherited = NOTE_CONTEXT * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
+            if context > 0:
+                inherited = context * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
                 contribution = np.maximum(own, inherited)
-                covered = np.maximum(covered, NOTE_CONTEXT * (inherited > 0))
+                covered = np.maximum(covered, context * (inherited > 0))
             scores += contribution
             matched += weight * covered
         return scores, matched
@@ -308,6 +319,14 @@ class Searcher:
             haystack = " ".join(fold(" ".join([text["title"], *text["heading"], text["text"]])).split())
             hit.phrase = all(p in haystack for p in wanted)
         return sorted(hits, key=lambda h: not h.phrase)  # stable: score order kept within groups
+
+
+def _names(text: str) -> set[str]:
+    """The folded words a question capitalises where a sentence does not begin ("selon Claire
+    Dorville", "the NumEco path"); acronyms in capitals ("INR") name notes and common things
+    alike ("MOOC"), so they are left out."""
+    return {fold(m.group(0)).replace("’", "'").split("'")[-1] for m in _NAME.finditer(text)
+            if not m.group(0).isupper()}
 
 
 def _note_best(notes: np.ndarray, vals: np.ndarray):

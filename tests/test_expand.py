@@ -488,6 +488,21 @@ def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -
         assert not engine.ask("numérique ou digital, source 15", 1).hits[0].text.startswith("Les deux termes")
 
 
+def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp_path: Path) -> None:
+    """"Selon Claire Dorville, que vise la loi de 2021 ?": the name says which note; the passage
+    that answers seldom repeats it, so it inherits most of the note's score for the name."""
+    notes = {"episode.md": ("# Épisode 6\nClaire Dorville, du CGDD, présente la loi de 2021 aux agents.\n\n"
+                            "## Transcription\nLa loi de 2021 vise des réseaux plus sobres.\n"),
+             "loi.md": "# Loi\nLa loi de 2019 encadre les achats.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        understood = engine.searcher.understand("Selon Claire Dorville, que vise la loi de 2021 ?")
+        assert {c.surface for c in understood.concepts if c.named} == {"claire", "dorville"}
+        hit = engine.ask("Selon Claire Dorville, que vise la loi de 2021 ?", 3).hits[0]
+        assert hit.path == "episode.md" and "réseaux plus sobres" in hit.text
+        # a capital that only begins the question or a sentence is no name; acronyms neither
+        assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
+
+
 def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Path) -> None:
     from bot.search import Hit
 
