@@ -325,8 +325,12 @@ def _names(text: str) -> set[str]:
     """The folded words a question capitalises where a sentence does not begin ("selon Claire
     Dorville", "the NumEco path"); acronyms in capitals ("INR") name notes and common things
     alike ("MOOC"), so they are left out."""
-    return {fold(m.group(0)).replace("’", "'").split("'")[-1] for m in _NAME.finditer(text)
-            if not m.group(0).isupper()}
+    names = set()
+    for match in _NAME.finditer(text):
+        if not match.group(0).isupper():
+            name = fold(match.group(0)).split("'")[-1]  # "L'Académie" -> academie
+            names |= {name, *name.split("-")}  # "Lyon-Fourvière": the compound and its parts
+    return names
 
 
 def _note_best(notes: np.ndarray, vals: np.ndarray):

@@ -499,6 +499,10 @@ def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp
         assert {c.surface for c in understood.concepts if c.named} == {"claire", "dorville"}
         hit = engine.ask("Selon Claire Dorville, que vise la loi de 2021 ?", 3).hits[0]
         assert hit.path == "episode.md" and "réseaux plus sobres" in hit.text
+        from bot.search import _names
+
+        assert _names("au musée de Lyon-Fourvière, à L’Académie") == {"lyon-fourviere", "lyon", "fourviere",
+                                                                     "academie"}
         # a capital that only begins the question or a sentence is no name; acronyms neither
         assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
 
