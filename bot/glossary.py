@@ -92,9 +92,33 @@ def _variants(words: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
+# Irregular English verb forms -> base form (the regular ones are handled by their endings).
+_IRREGULAR = {
+    "drew": "draw", "drawn": "draw", "wrote": "write", "written": "write", "made": "make",
+    "took": "take", "taken": "take", "gave": "give", "given": "give", "found": "find",
+    "built": "build", "bought": "buy", "sold": "sell", "held": "hold", "led": "lead",
+    "began": "begin", "begun": "begin", "chose": "choose", "chosen": "choose", "grew": "grow",
+    "grown": "grow", "kept": "keep", "left": "leave", "meant": "mean", "paid": "pay", "ran": "run",
+    "said": "say", "saw": "see", "seen": "see", "sent": "send", "spent": "spend", "stood": "stand",
+    "taught": "teach", "thought": "think", "told": "tell", "understood": "understand", "went": "go",
+    "gone": "go", "won": "win", "brought": "bring", "came": "come", "felt": "feel", "knew": "know",
+    "known": "know", "lost": "lose", "met": "meet", "shown": "show", "spoke": "speak",
+    "spoken": "speak", "threw": "throw", "thrown": "throw", "broke": "break", "broken": "break",
+    "fell": "fall", "fallen": "fall", "drove": "drive", "driven": "drive", "got": "get",
+    "gotten": "get", "hid": "hide", "hidden": "hide", "rose": "rise", "risen": "rise",
+    "sought": "seek", "struck": "strike", "swore": "swear", "tore": "tear", "wore": "wear",
+    "worn": "wear", "did": "do", "done": "do", "had": "have", "fed": "feed", "bred": "breed",
+    "dealt": "deal", "dug": "dig", "fought": "fight", "forgot": "forget", "forgotten": "forget",
+    "hung": "hang", "lent": "lend", "lit": "light", "overcame": "overcome", "shook": "shake",
+    "shut": "shut", "slept": "sleep", "sped": "speed", "stole": "steal", "stolen": "steal",
+    "undertook": "undertake", "withdrew": "withdraw", "children": "child", "people": "person",
+    "men": "man", "women": "woman"}
+
+
 def english_lemmas(word: str) -> list[str]:
-    """Candidate base forms for regular English endings: -s, -es, -ies, -ed, -ing, -'s."""
-    out = []
+    """Candidate base forms: irregular verbs (drew, built), then the regular English endings:
+    -s, -es, -ies, -ed, -ing, -'s."""
+    out = [_IRREGULAR[word]] if word in _IRREGULAR else []
     rules = (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("es", ""), ("s", ""), ("ing", ""),
              ("ing", "e"), ("ed", ""), ("ed", "e"), ("er", ""), ("est", ""))
     for suffix, repl in rules:

@@ -377,6 +377,16 @@ def test_a_phrasal_verb_split_by_its_object_is_translated_whole() -> None:
     assert glossary.split_phrasal("hand written notes".split()) is None
 
 
+def test_irregular_english_verbs_find_their_entry() -> None:
+    """"Who drew the diagram?": the glossary has "draw"; regular endings were already handled."""
+    from bot.glossary import Glossary
+
+    glossary = Glossary.load()
+    assert "dessiner" in glossary.lookup(["drew"])[1]
+    assert glossary.lookup(["overcame", "it"])[1] == glossary.lookup(["overcome"])[1]
+    assert glossary.lookup(["fed"])[1] == glossary.lookup(["feed"])[1]
+
+
 def test_split_phrasal_verbs_in_questions(tmp_path: Path) -> None:
     notes = {"don.md": "# Transfert\nOn peut remettre les anciens ordinateurs à un service voisin.\n",
              "main.md": "# Ergonomie\nLa main sur la souris, la main gauche.\n"}
