@@ -19,6 +19,7 @@ ANALYZER_VERSION = 15
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
+STEM_CACHE = 200_000  # words whose stem is remembered: most text repeats a few thousand words
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
@@ -121,6 +122,7 @@ class Analyzer:
         self.stop = frozenset().union(*(stopwords(lang) for lang in ("fr", "en"))) - FRENCH_WORDS
         self._stemmer = Stemmer.Stemmer(_STEMMERS.get(self.languages[0], "french"))
         self._overrides = stem_overrides(self.languages[0])
+        self._stem_cache: dict[str, str] = {}
         # The stems of the override list: words kept apart on purpose, never each other's family.
         self.kept_apart = frozenset(self._overrides.values())
 
@@ -173,9 +175,14 @@ class Analyzer:
 
     def stem(self, word: str) -> str:
         """Snowball on the accented word (its rules need the accents: créée, utilisée), then fold."""
-        if word.isdigit() or len(word) <= 2:
-            return strip_marks(word)
-        folded = strip_marks(word)
-        if folded in self._overrides:
-            return self._overrides[folded]
-        return strip_marks(self._stemmer.stemWord(word))
+        stem = self._stem_cache.get(word)
+        if stem is None:
+            if word.isdigit() or len(word) <= 2:
+                stem = strip_marks(word)
+            else:
+                folded = strip_marks(word)
+                stem = self._overrides.get(folded) or strip_marks(self._stemmer.stemWord(word))
+            if len(self._stem_cache) >= STEM_CACHE:
+                self._stem_cache.clear()  # a vocabulary's words are few; a flood of new ones starts over
+            self._stem_cache[word] = stem
+        return stem
