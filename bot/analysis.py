@@ -19,7 +19,7 @@ ANALYZER_VERSION = 15
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
-STEM_CACHE = 200_000  # words whose stem is remembered: most text repeats a few thousand words
+STEM_CACHE = 50_000  # words whose stem is remembered (a few MB): most text repeats a few thousand words
 _STEMMERS = {"fr": "french", "en": "english", "de": "german", "it": "italian", "es": "spanish"}
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "’": "'",
                        "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
