@@ -98,6 +98,12 @@ def blank_locutions(text: str) -> str:
     return _LOCUTIONS.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def prepared(text: str) -> str:
+    """The text as the analyzer reads its words: lowercased, "n't" dropped (so "don't" is not
+    the French "don"), locutions blanked."""
+    return blank_locutions(_CONTRACTION.sub("", lower(text)))
+
+
 def _shouting(text: str) -> bool:
     """Most of several words in capitals: "QUEL EST LE PRIX", not "IT" or "son SI"."""
     words = re.findall(r"[^\W\d_]+", text)
@@ -132,8 +138,7 @@ class Analyzer:
 
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
-        original, text = text, _CONTRACTION.sub("", lower(text))
-        text = blank_locutions(text)
+        original, text = text, prepared(text)
         out = []
         for match in _TOKEN.finditer(text):
             token = match.group(0)

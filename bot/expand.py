@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from bot import cues
-from bot.analysis import Analyzer, Word, blank_locutions, fold, lower, stopwords, strip_marks
+from bot.analysis import Analyzer, Word, fold, prepared, stopwords, strip_marks
 from bot.glossary import Glossary
 from bot.index import Postings
 from bot.query import without_quotes
@@ -119,7 +119,7 @@ class Expander:
 
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
         # The raw words, as the analyzer saw them: "au cours de" is not about a "cours".
-        raw = _RAW_WORD.findall(strip_marks(blank_locutions(lower(understood.text))).replace("'", " "))
+        raw = _RAW_WORD.findall(strip_marks(prepared(understood.text)).replace("'", " "))
         unquoted = _RAW_WORD.findall(fold(without_quotes(understood.question)).replace("'", " "))
         understood.language = self.language(unquoted) or self.language(raw)
         if self._translating(understood):
@@ -153,6 +153,10 @@ class Expander:
                 continue
             term = alt.terms[0]
             value = self._number_values.get(term) or (term if term.isdigit() else None)
+            if value and not term.isdigit() and not any(
+                    i + 1 < len(raw) and raw[i + 1] not in self.analyzer.stop
+                    for i, word in enumerate(raw) if word == concept.surface):
+                value = None  # "which one has", "one of them": a pronoun, not a number
             forms = [value, *self._number_names.get(value, ())] if value else []
             if term in self._ordinal_values and any(
                     cues.labels_follow(raw, i) for i, word in enumerate(raw) if word == concept.surface):
@@ -205,8 +209,9 @@ class Expander:
         i = 0
         while i < len(raw):
             found = self.glossary.lookup(raw[i:])
-            if found is not None and found[0] == 1 and (expressions_only or raw[i] in self.analyzer.stop):
-                found = None  # "who", "when": only an expression ("how long") carries meaning
+            if found is not None and found[0] == 1 and (
+                    expressions_only or raw[i] in self.analyzer.stop and raw[i] not in capitals):
+                found = None  # "who", "when": only an expression ("how long") carries meaning; "EU" does
             phrasal = None if expressions_only or (found and found[0] > 1) else self.glossary.split_phrasal(raw[i:])
             if phrasal is not None:  # "hand [the old PCs] over": the particle is a stopword, skipped later
                 j, translations = phrasal

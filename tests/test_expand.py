@@ -407,6 +407,20 @@ def test_a_quoted_french_title_does_not_make_an_english_question_french(engine: 
     assert engine.searcher.understand('c\'est quoi le « Green IT » ?').language == "fr"
 
 
+def test_english_function_words_pronouns_and_acronyms(tmp_path: Path) -> None:
+    """Small words of English questions that were misread: "don't" as the French "don" (a
+    gift), "which one" as the number 1, "rather" as a typo of "father", and "EU", an acronym
+    in capitals that is also a French stopword, left untranslated."""
+    notes = {"ue.md": "# Directive\nUne directive de l'Union européenne, l'UE, sur les dons d'un terabyte.\n",
+             "don.md": "# Don\nLe don de 1 ordinateur, un don.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert "don" not in alternatives(engine, "I don't work in IT, which course?")
+        assert all(why != "number" for why, _ in alternatives(engine, "which one has a licence?")["one"])
+        assert ("number", "1") in alternatives(engine, "one terabyte online")["one"]
+        assert "rather" not in alternatives(engine, "a tool rather than an article?")
+        assert any(why == "translation" for why, _ in alternatives(engine, "Which EU directive?")["eu"])
+
+
 def test_a_french_question_translates_the_english_expressions_it_uses(tmp_path: Path) -> None:
     notes = {"nr.md": "# Démarche\nLe numérique responsable réduit l'empreinte des services.\n",
              "vert.md": "# Couleurs\nLe vert et le bleu des façades.\n"}
