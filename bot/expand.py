@@ -298,6 +298,13 @@ class Expander:
         return [Concept(f"{raw[0]} … for", alts)] if alts else []
 
     @cached_property
+    def _french_words(self) -> frozenset[str]:
+        """French words known to be words, folded: those the glossary translates into."""
+        words = {w for translations in (self.glossary.entries.values() if self.glossary else ())
+                 for french in translations for w in re.findall(r"[^\W\d_]+", fold(french))}
+        return frozenset(w for w in words if len(w) > 3)
+
+    @cached_property
     def _glossary_typos(self) -> TypoIndex:
         words = [key[0] for key in self.glossary.entries if len(key) == 1]
         return TypoIndex(words, lambda w: 0)
@@ -409,9 +416,13 @@ class Expander:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
         if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
             return  # translated or expanded words were understood already
+        if "-" in concept.surface:
+            return  # "demi-heure": its parts, known words, carry it
         term = concept.alternatives[0].terms[0]
         if not term.isalpha() or (self.glossary is not None and concept.surface in self.glossary):
             return
+        if concept.surface in self._french_words:
+            return  # a real French word ("vieux"), however rare in the notes, is no slip for "mieux"
         df = self.postings.df(term)
         if df > RARE_DF:
             return

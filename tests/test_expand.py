@@ -120,6 +120,21 @@ def test_a_doubled_letter_is_the_likeliest_typo(tmp_path: Path) -> None:
         assert first_path(engine, "agence boster") in ("boost.md", "boost2.md")
 
 
+def test_real_words_and_compounds_are_not_taken_for_typos(tmp_path: Path) -> None:
+    """"vieux" is one edit from "mieux", which the notes use far more; but it is a French word
+    (the glossary translates "old" into it), not a slip. "demi-heure" is its two known parts."""
+    notes = {"mieux.md": "# Mieux\nMieux vaut réparer. Mieux, beaucoup mieux.\n",
+             "mieux2.md": "# Conseil\nFaire mieux avec moins.\n",
+             "demeure.md": "# Demeure\nUne demeure, la demeure.\n",
+             "heure.md": "# Horaires\nUne heure, une demi journée.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert all(why != "typo" for why, _ in alternatives(engine, "nos vieux ordinateurs")["vieux"])
+        assert ("typo", "mieux") in alternatives(engine, "faire mieeux")["mieeux"]  # a real slip still is
+        alts = alternatives(engine, "en une demi-heure")
+        assert all(why != "typo" for why, _ in alts["demi-heure"]) and "heure" in alts
+        assert "jai" not in alternatives(engine, "jai une question sur les horaires")
+
+
 def test_a_misspelt_name_is_also_compared_as_typed(tmp_path: Path) -> None:
     """"carbonvis" stems to "carbonv" (the stemmer takes the -s for a plural), one edit from
     "carbon" and two from "carbonviz": typed, it is one edit from the name."""
