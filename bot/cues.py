@@ -137,6 +137,11 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 
+def labels_before(raw: Sequence[str], i: int) -> bool:
+    """raw[i] is a number that names what comes before it: "module 2", "épisode 6"."""
+    return i > 0 and raw[i - 1] in _LABELLED
+
+
 def labels_follow(raw: Sequence[str], i: int, reach: int = 4) -> bool:
     """A noun that numbers name follows raw[i] closely: "the third NumEco module", "premier
     épisode". Then the ordinal is the number of a label ("Module 3"), not a rank ("the first

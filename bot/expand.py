@@ -157,6 +157,9 @@ class Expander:
                     i + 1 < len(raw) and raw[i + 1] not in self.analyzer.stop
                     for i, word in enumerate(raw) if word == concept.surface):
                 value = None  # "which one has", "one of them": a pronoun, not a number
+            if value and term.isdigit() and any(cues.labels_before(raw, i) for i, word in enumerate(raw)
+                                                if word == concept.surface):
+                value = None  # "module 2" names the module: "deux modules" is not it
             forms = [value, *self._number_names.get(value, ())] if value else []
             if term in self._ordinal_values and any(
                     cues.labels_follow(raw, i) for i, word in enumerate(raw) if word == concept.surface):

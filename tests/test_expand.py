@@ -503,13 +503,15 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
 def test_an_ordinal_before_a_numbered_noun_finds_its_number(tmp_path: Path) -> None:
     """"the third module" is "Module 3"; "the first law in the world" is no law number 1."""
     notes = {"parcours.md": "# Parcours\nModule 3 : évaluer l'empreinte de son SI.\n",
-             "autre.md": "# Autre\nModule 1 : les enjeux.\n"}
+             "autre.md": "# Autre\nModule 1 : les enjeux, en trois parties.\n"}
     with garden_of(tmp_path, notes, fillers=4) as engine:
         assert ("number", "3") in alternatives(engine, "What is the third NumEco module about?")["third"]
         assert ("number", "3") in alternatives(engine, "le troisième module")["troisieme"]
         assert first_path(engine, "What is the third NumEco module about?") == "parcours.md"
         assert all(why != "number" for why, _ in alternatives(engine, "the first law in the world")["first"])
         assert ("number", "3") not in alternatives(engine, "3 modules")["3"]  # a count is no rank
+        # "module 3" names the module: it does not look for "trois" ("trois modules")
+        assert all(why != "number" for why, _ in alternatives(engine, "module 3 du parcours")["3"])
 
 
 def test_a_question_that_is_a_title_gets_the_start_of_the_note(tmp_path: Path) -> None:
