@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.analysis import Analyzer
+from bot.analysis import Analyzer, fold
 
 YEAR = "#year"
 NUMBER = "#number"
@@ -20,6 +20,7 @@ PERCENT = "#percent"
 MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
+LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
 
 _NUMBER_WORDS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente "
@@ -33,6 +34,9 @@ _LABELLED = frozenset(
     "module modules episode saison article chapitre partie etape niveau version numero tome volume "
     "lot phase annexe section page semaine jour session lettre n no season chapter part step level "
     "issue week day letter number".split())
+# "Module 2", "épisode 6", "saison 2", "article 19": a noun and the number that names it.
+_LABEL_RE = re.compile(rf"\b({'|'.join(sorted(_LABELLED - {'n', 'no', 'number', 'numero'}, key=len, reverse=True))})"
+                       r"\s*(?:n°\s*|#\s*)?(\d{1,3})(?![\d.,]\d)")
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
@@ -109,6 +113,20 @@ def counted(text: str, analyzer: Analyzer) -> list[str]:
             if marker not in found:
                 found.append(marker)
     return found
+
+
+def labelled(text: str, analyzer: Analyzer) -> list[str]:
+    """One marker per noun and the number that names it: "Module 2" -> "#l:modul:2"."""
+    found: list[str] = []
+    for match in _LABEL_RE.finditer(fold(text)):
+        marker = labelled_marker(analyzer.stem(match.group(1)), match.group(2))
+        if marker not in found:
+            found.append(marker)
+    return found
+
+
+def labelled_marker(noun_term: str, number: str) -> str:
+    return f"{LABELLED_MARK}{noun_term}:{int(number)}"
 
 
 def counted_marker(term: str) -> str:

@@ -157,9 +157,14 @@ class Expander:
                     i + 1 < len(raw) and raw[i + 1] not in self.analyzer.stop
                     for i, word in enumerate(raw) if word == concept.surface):
                 value = None  # "which one has", "one of them": a pronoun, not a number
-            if value and term.isdigit() and any(cues.labels_before(raw, i) for i, word in enumerate(raw)
-                                                if word == concept.surface):
+            labels = [raw[i - 1] for i, word in enumerate(raw) if word == concept.surface
+                      and term.isdigit() and cues.labels_before(raw, i)]
+            if labels:
                 value = None  # "module 2" names the module: "deux modules" is not it
+                for noun in labels:  # ... and the passages that name "Module 2" are marked so
+                    marker = cues.labelled_marker(self.analyzer.stem(noun), term)
+                    if self.postings.df(marker) and all(a.terms != (marker,) for a in concept.alternatives):
+                        concept.alternatives.append(Alternative((marker,), 1.0, "label", f"{noun} {term}"))
             forms = [value, *self._number_names.get(value, ())] if value else []
             if term in self._ordinal_values and any(
                     cues.labels_follow(raw, i) for i, word in enumerate(raw) if word == concept.surface):
@@ -346,6 +351,12 @@ class Expander:
                             Alternative(terms, alt.weight * SYNONYM_WEIGHT, "synonym", " ".join(terms)))
             out.append(concept)
             i += 1
+        # "numérique et digital": a word the question says itself is not also a synonym of the
+        # other, or every passage with one of them would count for both
+        asked = {c.alternatives[0].terms for c in out}
+        for concept in out:
+            concept.alternatives[1:] = [a for a in concept.alternatives[1:]
+                                        if not (a.why == "synonym" and a.terms in asked)]
         return out
 
     def _phrase_synonym(self, concepts: list[Concept], i: int) -> tuple[Concept, int] | None:

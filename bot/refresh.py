@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what a build produces for the same notes changes (records, splitting): saved indexes
 # made by an older recipe are rebuilt rather than reused.
-RECIPE = 15
+RECIPE = 16
 TITLE_REPEAT = 2  # a word of the note title counts as much as two words of the text
 HEADING_REPEAT = 2
 
@@ -105,7 +105,8 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     """Indexed terms of a passage: title and headings weigh more than the text by repetition."""
     terms = analyzer.terms(title) * TITLE_REPEAT
     terms += analyzer.terms(" ".join(heading)) * HEADING_REPEAT
-    return terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer)
+    labels = cues.labelled(" . ".join([title, *heading]), analyzer)  # what the passage is: "Module 2"
+    return terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
 
 
 @dataclass

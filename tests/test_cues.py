@@ -1,7 +1,20 @@
 """Expected answer types: markers in passages, the types questions ask for."""
 
 from bot.analysis import Analyzer, fold
-from bot.cues import DURATION, MONEY, NUMBER, PERCENT, TIME, YEAR, asked, counted, counted_asked, markers, type_words
+from bot.cues import (
+    DURATION,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    TIME,
+    YEAR,
+    asked,
+    counted,
+    counted_asked,
+    labelled,
+    markers,
+    type_words,
+)
 
 
 def raw(question: str) -> list[str]:
@@ -100,3 +113,11 @@ def test_the_word_that_names_the_asked_type_is_found() -> None:
     assert naming("Depuis quand la loi existe-t-elle ?") == ["depuis"]
     assert naming("Une année de formation") == []
     assert naming("le temps de calcul") == []
+
+
+def test_passages_are_marked_with_the_numbers_that_name_things() -> None:
+    analyzer = Analyzer()
+    assert labelled("Module 2 NumEco", analyzer) == ["#l:modul:2"]
+    assert labelled("Sortie du module 3 ; Épisode #6 ; saison 2 ; article 19", analyzer) == [
+        "#l:modul:3", "#l:episod:6", "#l:saison:2", "#l:articl:19"]
+    assert labelled("3 modules, 2024, 4,4 %", analyzer) == []  # a count, a year, a share name nothing

@@ -500,6 +500,29 @@ def test_numbers_years_and_question_words(tmp_path: Path) -> None:
         assert first_path(engine, "How much CO2 does storing one terabyte online for a year emit?") == "stockage.md"
 
 
+def test_a_word_the_question_says_is_not_also_a_synonym_of_its_other_word(tmp_path: Path) -> None:
+    """"numérique et digital": each word stands for itself, or every passage with one of them
+    would count for both, and the note on the two words would not stand out."""
+    notes = {"mots.md": "# Numérique ou digital\nLe numérique et le digital : deux mots.\n",
+             "num.md": "# Numérique\nLe numérique responsable, le numérique.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "numérique et digital, même chose ?")
+        assert ("synonym", "digital") not in alts["numerique"] and ("synonym", "numer") not in alts["digital"]
+        assert ("synonym", "digital") in alternatives(engine, "le numérique responsable")["numerique"]
+        assert first_path(engine, "numérique et digital, même chose ?") == "mots.md"
+
+
+def test_a_numbered_module_finds_the_passages_named_so(tmp_path: Path) -> None:
+    """"module 2" is not any passage with a 2 in it: the passages whose title or heading names
+    "Module 2" carry a marker, and the question looks for it."""
+    notes = {"m1.md": "# Module 1\nDurée : 1 heure, à suivre en autonomie. 2 quiz.\n",
+             "m2.md": "# Module 2\nDurée : 1h15, à suivre en autonomie.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert ("label", "#l:modul:2") in alternatives(engine, "how long does module 2 take?")["2"]
+        assert first_path(engine, "how long does module 2 take?") == "m2.md"
+        assert first_path(engine, "combien de temps dure le module 1 ?") == "m1.md"
+
+
 def test_an_ordinal_before_a_numbered_noun_finds_its_number(tmp_path: Path) -> None:
     """"the third module" is "Module 3"; "the first law in the world" is no law number 1."""
     notes = {"parcours.md": "# Parcours\nModule 3 : évaluer l'empreinte de son SI.\n",
