@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when what a build produces for the same notes changes (records, splitting): saved indexes
-# made by an older recipe are rebuilt rather than reused.
+# made by an older recipe are rebuilt rather than reused. The source of the modules that decide
+# it is part of the recipe too, so an edit or an upgrade that forgets the bump still rebuilds.
 RECIPE = 16
+_PACKAGE = Path(__file__).resolve().parent
+_BUILD_MODULES = ("analysis", "cues", "chunking", "markup", "notes", "sites", "urls", "index", "refresh")
 TITLE_REPEAT = 2  # a word of the note title counts as much as two words of the text
 HEADING_REPEAT = 2
 
@@ -94,7 +98,21 @@ def fingerprint(configs: Sequence[CorpusConfig], sources: Sequence[Sequence[Sour
 
 def recipe(analyzer: Analyzer) -> str:
     """Everything besides the notes that decides what a build produces."""
-    return f"{FORMAT_VERSION}|{RECIPE}|{analyzer.signature}|{TITLE_REPEAT}|{HEADING_REPEAT}|{K1}|{B}"
+    return (f"{FORMAT_VERSION}|{RECIPE}|{analyzer.signature}|{code_digest()}|{TITLE_REPEAT}|"
+            f"{HEADING_REPEAT}|{K1}|{B}")
+
+
+@cache
+def code_digest(folder: Path = _PACKAGE) -> str:
+    """A short digest of the source of the modules that turn notes into an index."""
+    digest = hashlib.sha256()
+    for name in _BUILD_MODULES:
+        try:
+            source = (folder / f"{name}.py").read_bytes()
+        except OSError:
+            source = b"?"  # installed without sources: RECIPE and ANALYZER_VERSION decide alone
+        digest.update(name.encode() + b"\0" + source + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def analyzer_for(configs: Sequence[CorpusConfig]) -> Analyzer:

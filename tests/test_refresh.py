@@ -103,3 +103,18 @@ def test_a_failed_refresh_keeps_the_previous_index(garden_copy, index_root):
     assert int(files.meta["passages"]) == engine.files.postings.n_docs
     files.close()
     engine.close()
+
+
+def test_an_edit_to_the_code_that_builds_the_index_rebuilds_it(tmp_path) -> None:
+    # Saved indexes are reused only under the same recipe; the source of the modules that turn
+    # notes into terms is part of it, so an upgrade that forgets to bump RECIPE still rebuilds.
+    from bot.analysis import Analyzer
+    from bot.refresh import _BUILD_MODULES, code_digest, recipe
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    for folder, extra in ((before, ""), (after, "# one more locution\n")):
+        folder.mkdir()
+        for name in _BUILD_MODULES:
+            (folder / f"{name}.py").write_text(f"# {name}\n" + (extra if name == "analysis" else ""))
+    assert code_digest(before) != code_digest(after)
+    assert code_digest() in recipe(Analyzer())
