@@ -128,7 +128,8 @@ def explain_lines(engine: Engine, question: str) -> list[str]:
             f"{a.shown or ' '.join(a.terms)}→{'+'.join(a.terms)} ({a.why}"
             + (f" ×{a.weight:.2f}" if a.weight != 1.0 else "") + ")"
             for a in concept.alternatives)
-        lines.append(f"  {concept.surface}: {alts}")
+        name = " [name: the note's more than the passage's]" if concept.named else ""
+        lines.append(f"  {concept.surface}: {alts}{name}")
     for label, values in (("phrases", understood.phrases), ("excluded", understood.excluded),
                           ("tags", understood.tags), ("notes", understood.notes)):
         if values:

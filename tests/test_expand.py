@@ -672,9 +672,10 @@ def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -
     env = dict(os.environ, NOTESBOT_INDEX_DIR=str(tmp_path / "cli-index"))
     out = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--explain", "--corpus", str(garden), "--top", "1",
-         "how to recyle laptops tag:dechets -musée"],
+         "how to recyle laptops with Emmaus tag:dechets -musée"],
         capture_output=True, text=True, env=env, timeout=60, check=True).stdout
     assert "language: en" in out
+    assert "emmaus: " in out and "[name" in out.split("emmaus: ")[1].splitlines()[0]
     assert "(translation" in out
     assert "(typo" in out
     assert "tags: dechets" in out and "excluded: musée" in out
