@@ -144,36 +144,33 @@ class Expander:
         return concepts
 
     def _add_number_forms(self, raw: list[str], concepts: list[Concept]) -> None:
-        """"three" also finds "3" and "trois"; "3" also finds "trois"; an ordinal before a noun
-        that numbers name, "the third module", also finds "3" ("Module 3") and its other
-        spellings ("troisième", "3e"), not the reverse."""
+        """"three" also finds "3" and "trois", when it counts something ("which one has" is a
+        pronoun); "3" also finds "trois"; but "module 3" names the module, so it finds the
+        passages marked as naming "Module 3" (see cues.labelled); and an ordinal before such a
+        noun, "the third module", finds "3" and its other spellings ("troisième", "3e")."""
         for concept in concepts:
             alt = concept.alternatives[0]
             if len(alt.terms) != 1 or alt.why != "word":
                 continue
             term = alt.terms[0]
-            value = self._number_values.get(term) or (term if term.isdigit() else None)
-            if value and not term.isdigit() and not any(
-                    i + 1 < len(raw) and raw[i + 1] not in self.analyzer.stop
-                    for i, word in enumerate(raw) if word == concept.surface):
-                value = None  # "which one has", "one of them": a pronoun, not a number
-            labels = [raw[i - 1] for i, word in enumerate(raw) if word == concept.surface
-                      and term.isdigit() and cues.labels_before(raw, i)]
+            at = [i for i, word in enumerate(raw) if word == concept.surface]
+            labels = [raw[i - 1] for i in at if term.isdigit() and cues.labels_before(raw, i)]
             if labels:
-                value = None  # "module 2" names the module: "deux modules" is not it
-                for noun in labels:  # ... and the passages that name "Module 2" are marked so
-                    marker = cues.labelled_marker(self.analyzer.stem(noun), term)
-                    if self.postings.df(marker) and all(a.terms != (marker,) for a in concept.alternatives):
-                        concept.alternatives.append(Alternative((marker,), 1.0, "label", f"{noun} {term}"))
-            forms = [value, *self._number_names.get(value, ())] if value else []
-            if term in self._ordinal_values and any(
-                    cues.labels_follow(raw, i) for i, word in enumerate(raw) if word == concept.surface):
+                forms = [(cues.labelled_marker(self.analyzer.stem(noun), term), "label", f"{noun} {term}")
+                         for noun in labels]
+            elif term in self._ordinal_values and any(cues.labels_follow(raw, i) for i in at):
                 value = self._ordinal_values[term]
-                forms = [value, *self._ordinal_forms[value]]
-            for form in forms:
-                if form != alt.terms[0] and self.postings.df(form) and all(a.terms != (form,) for a in
-                                                                            concept.alternatives):
-                    concept.alternatives.append(Alternative((form,), 1.0, "number", form))
+                forms = [(form, "number", form) for form in [value, *self._ordinal_forms[value]]]
+            elif term.isdigit() or term in self._number_values and any(
+                    i + 1 < len(raw) and raw[i + 1] not in self.analyzer.stop for i in at):
+                value = self._number_values.get(term, term)
+                forms = [(form, "number", form) for form in [value, *self._number_names.get(value, ())]]
+            else:
+                continue
+            for form, why, shown in forms:
+                if form != term and self.postings.df(form) and all(a.terms != (form,) for a in
+                                                                     concept.alternatives):
+                    concept.alternatives.append(Alternative((form,), 1.0, why, shown))
 
     def _add_counted(self, raw: list[str], concepts: list[Concept]) -> None:
         """"combien de modules", "how many modules": also look for "3 modules" (see cues.counted)."""
