@@ -68,6 +68,7 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     assert FR.terms("Que veut dire IT for Green ?") == ["green", "it"]  # "veut dire" asks, it is no topic
     assert FR.terms("une courbe au fil du temps") == FR.terms("une courbe")
     assert FR.terms("Existe-t-il une courbe ?") == FR.terms("il existe une courbe") == ["courb"]
+    assert FR.terms("tous les deux ans, toutes les courbes") == ["deux", "an", "courb"]
 
 
 def test_storage_units_after_a_number_also_index_the_full_word() -> None:
