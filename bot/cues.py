@@ -71,13 +71,14 @@ _ASKS = {
     PERCENT: ({"pourcentage", "percentage", "proportion"},
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
     DURATION: ({"duree", "durer", "dure", "long"},
-               {("combien", "temps"), ("how", "long"), ("how", "often"), ("quelle", "frequence")}),
+               {("combien", "temps"), ("combien", "temp"), ("how", "long"), ("how", "often"),
+                ("quelle", "frequence")}),
 }
 
 
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
-_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "heure", "time"}
+_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "temp", "heure", "time"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}
@@ -140,7 +141,7 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     wanted: list[int] = []
     for i, word in enumerate(raw):
         if word in ("combien", "nombre") and i + 2 < len(raw) and raw[i + 1] in ("de", "d"):
-            if raw[i + 2] not in ("temps", "fois"):  # "combien de temps" asks for a duration
+            if raw[i + 2] not in ("temps", "temp", "fois"):  # "combien de temps" asks for a duration
                 wanted.append(i + 2)
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 1)

@@ -115,6 +115,12 @@ def test_the_word_that_names_the_asked_type_is_found() -> None:
     assert naming("le temps de calcul") == []
 
 
+def test_a_misspelt_combien_de_temps_still_asks_a_duration() -> None:
+    assert asked(raw("combien de temp dure le module ?")) == [DURATION]
+    assert [raw("combien de temp dure")[i] for i in counted_asked(raw("combien de temp dure"))] == []
+    assert type_words(raw("combien de temp")) == {2}
+
+
 def test_passages_are_marked_with_the_numbers_that_name_things() -> None:
     analyzer = Analyzer()
     assert labelled("Module 2 NumEco", analyzer) == ["#l:modul:2"]
