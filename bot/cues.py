@@ -116,10 +116,18 @@ def counted(text: str, analyzer: Analyzer) -> list[str]:
     return found
 
 
-def labelled(text: str, analyzer: Analyzer) -> list[str]:
-    """One marker per noun and the number that names it: "Module 2" -> "#l:modul:2"."""
+# Nouns whose number names a unit of content ("Module 3 - Évaluer…" in a list of modules); an
+# "article 19" or a "page 14" in running text is a reference, not what the passage is.
+_CONTENT_UNITS = frozenset("module modules episode saison chapitre season chapter".split())
+
+
+def labelled(text: str, analyzer: Analyzer, units_only: bool = False) -> list[str]:
+    """One marker per noun and the number that names it: "Module 2" -> "#l:modul:2"; with
+    `units_only`, only for units of content (modules, episodes, seasons, chapters)."""
     found: list[str] = []
     for match in _LABEL_RE.finditer(fold(text)):
+        if units_only and match.group(1) not in _CONTENT_UNITS:
+            continue
         marker = labelled_marker(analyzer.stem(match.group(1)), match.group(2))
         if marker not in found:
             found.append(marker)

@@ -123,7 +123,9 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     """Indexed terms of a passage: title and headings weigh more than the text by repetition."""
     terms = analyzer.terms(title) * TITLE_REPEAT
     terms += analyzer.terms(" ".join(heading)) * HEADING_REPEAT
-    labels = cues.labelled(" . ".join([title, *heading]), analyzer)  # what the passage is: "Module 2"
+    # what the passage is ("Module 2" in a title or heading), or presents ("Module 3 - …" in a list)
+    labels = cues.labelled(" . ".join([title, *heading]), analyzer)
+    labels += [m for m in cues.labelled(text, analyzer, units_only=True) if m not in labels]
     return terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
 
 

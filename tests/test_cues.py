@@ -127,3 +127,5 @@ def test_passages_are_marked_with_the_numbers_that_name_things() -> None:
     assert labelled("Sortie du module 3 ; Épisode #6 ; saison 2 ; article 19", analyzer) == [
         "#l:modul:3", "#l:episod:6", "#l:saison:2", "#l:articl:19"]
     assert labelled("3 modules, 2024, 4,4 %", analyzer) == []  # a count, a year, a share name nothing
+    # in running text, only units of content: "article 19" there is a reference
+    assert labelled("Module 3 - Évaluer ; article 19 ; page 14", analyzer, units_only=True) == ["#l:modul:3"]
