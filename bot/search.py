@@ -28,6 +28,9 @@ NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage i
 # A name the question capitalises ("selon Claire Dorville", "the NumEco path") says which note;
 # the passage that answers seldom repeats it, so it inherits most of the note's score for it.
 NAME_CONTEXT = 0.8
+# Passages of one note before any other note's. 1 loses answers that are a note's second passage;
+# 3 lets a long note that names every question word somewhere fill the answer.
+PER_NOTE = 2
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 
 
@@ -156,7 +159,7 @@ class Searcher:
         else:
             hits = self._lead_for_title(hits, understood)
             hits = self._section_start_on_ties(hits, max(k, 5))
-        hits = hits[:k]
+        hits = self._few_per_note(hits)[:k]
         for hit in hits:
             hit.record = hit.record or self.files.passage(hit.passage)
         return hits
@@ -306,6 +309,17 @@ class Searcher:
                     out.insert(i, out.pop(j))
                     break
         return out
+
+    def _few_per_note(self, hits: list[Hit]) -> list[Hit]:
+        """At most PER_NOTE passages of one note before any other note's: a long note that names
+        every word of the question somewhere should not fill the answer on its own."""
+        seen: dict[int, int] = {}
+        first, later = [], []
+        for hit in hits:
+            note = int(self.files.doc_note[hit.passage])
+            seen[note] = seen.get(note, 0) + 1
+            (first if seen[note] <= PER_NOTE else later).append(hit)
+        return first + later
 
     def _heading(self, hit: Hit) -> list[str]:
         hit.record = hit.record or self.files.passage(hit.passage)

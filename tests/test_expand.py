@@ -571,6 +571,18 @@ def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp
         assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
 
 
+def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
+    """A long note that names the question's words in every section gives two passages, then
+    the other notes have their turn."""
+    long_note = "# Partenaires\n" + "".join(
+        f"\n## Partenaire {i}\nUn partenaire suisse du projet, numéro {i}.\n" for i in range(6))
+    notes = {"long.md": long_note, "inr.md": "# INR\nL'INR suisse est un partenaire.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hits = engine.ask("partenaire suisse", 5).hits
+        assert [h.path for h in hits[:3]].count("long.md") == 2
+        assert "inr.md" in [h.path for h in hits[:3]]
+
+
 def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Path) -> None:
     from bot.search import Hit
 
