@@ -35,8 +35,11 @@ _LABELLED = frozenset(
     "lot phase annexe section page semaine jour session lettre n no season chapter part step level "
     "issue week day letter number".split())
 # "Module 2", "épisode 6", "saison 2", "article 19": a noun and the number that names it.
-_LABEL_RE = re.compile(rf"\b({'|'.join(sorted(_LABELLED - {'n', 'no', 'number', 'numero'}, key=len, reverse=True))})"
-                       r"\s*(?:n°\s*|#\s*)?(\d{1,3})(?![\d.,]\d)")
+# Matched on the lowercased text with its accents ("épisode"): folding whole passages is slow.
+_LABEL_RE = re.compile(r"\b(" + "|".join(
+    "".join("[eéèê]" if c == "e" else c for c in noun)
+    for noun in sorted(_LABELLED - {"n", "no", "number", "numero"}, key=len, reverse=True))
+    + r")\s*(?:n°\s*|#\s*)?(\d{1,3})(?![\d.,]\d)")
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
@@ -125,10 +128,11 @@ def labelled(text: str, analyzer: Analyzer, units_only: bool = False) -> list[st
     """One marker per noun and the number that names it: "Module 2" -> "#l:modul:2"; with
     `units_only`, only for units of content (modules, episodes, seasons, chapters)."""
     found: list[str] = []
-    for match in _LABEL_RE.finditer(fold(text)):
-        if units_only and match.group(1) not in _CONTENT_UNITS:
+    for match in _LABEL_RE.finditer(text.lower()):
+        noun = fold(match.group(1))
+        if units_only and noun not in _CONTENT_UNITS:
             continue
-        marker = labelled_marker(analyzer.stem(match.group(1)), match.group(2))
+        marker = labelled_marker(analyzer.stem(noun), match.group(2))
         if marker not in found:
             found.append(marker)
     return found
