@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from bot import cues
-from bot.analysis import Analyzer, Word, fold, prepared, stopwords, strip_marks
+from bot.analysis import Analyzer, Word, fold, lower, prepared, stopwords, strip_marks
 from bot.glossary import Glossary
 from bot.index import Postings
 from bot.query import without_quotes
@@ -304,10 +305,13 @@ class Expander:
 
     @cached_property
     def _french_words(self) -> frozenset[str]:
-        """French words known to be words, folded: those the glossary translates into."""
-        words = {w for translations in (self.glossary.entries.values() if self.glossary else ())
-                 for french in translations for w in re.findall(r"[^\W\d_]+", fold(french))}
-        return frozenset(w for w in words if len(w) > 3)
+        """French words known to be words, folded: those the glossary translates into. (One
+        NFKD pass over all of them, in C: folding each took 17 ms of a first answer.)"""
+        if self.glossary is None:
+            return frozenset()
+        text = " ".join(french for translations in self.glossary.entries.values() for french in translations)
+        plain = unicodedata.normalize("NFKD", lower(text)).encode("ascii", "ignore").decode()
+        return frozenset(w for w in re.findall(r"[a-z]+", plain) if len(w) > 3)
 
     @cached_property
     def _glossary_typos(self) -> TypoIndex:
@@ -432,11 +436,9 @@ class Expander:
         term = concept.alternatives[0].terms[0]
         if not term.isalpha() or (self.glossary is not None and concept.surface in self.glossary):
             return
-        if concept.surface in self._french_words:
-            return  # a real French word ("vieux"), however rare in the notes, is no slip for "mieux"
         df = self.postings.df(term)
-        if df > RARE_DF:
-            return
+        if df > RARE_DF or concept.surface in self._french_words:
+            return  # a real French word ("vieux"), however rare in the notes, is no slip for "mieux"
         found = self.typo_index.candidates(term)
         surface = concept.surface
         if surface != term and surface.isalpha():
