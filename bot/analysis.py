@@ -72,25 +72,26 @@ def data_digest(data: Path = DATA) -> str:
     return digest.hexdigest()[:12]
 
 
+def _word_lines(name: str) -> list[str]:
+    """The lines of a word list in bot/data that are not comments ([] when there is no such list)."""
+    try:
+        data = (DATA / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [line for line in data.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @cache
 def stem_overrides(language: str) -> dict[str, str]:
     """Folded word -> stem, for words whose Snowball stem is another word's: "données" (data)
     stems like "don" (gift), as Lucene's StemmerOverrideFilter fixes such cases."""
-    try:
-        data = (DATA / f"stems-{language}.txt").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    pairs = (line.split() for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    pairs = (line.split() for line in _word_lines(f"stems-{language}.txt"))
     return {strip_marks(word): stem for word, stem in pairs}
 
 
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    try:
-        data = (DATA / f"stopwords-{language}.txt").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return frozenset()
-    return frozenset(w for line in data.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(w for line in _word_lines(f"stopwords-{language}.txt") for w in line.split())
 
 
 def blank_locutions(text: str) -> str:

@@ -158,7 +158,7 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 1)
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
-            if i and raw[i - 1] in _LABELLED:
+            if labels_before(raw, i):
                 continue  # "module 2 take": the number names the module, it counts nothing
             first = i + 2 if i + 1 < len(raw) and raw[i + 1] in _BETWEEN else i + 1  # "3 more years"
             for j in (first, first + 1):
