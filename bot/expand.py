@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -253,11 +253,18 @@ class Expander:
         surface = " ".join(raw)
         own = tuple(self.analyzer.terms(" ".join(w.upper() if w in capitals else w for w in raw)))
         alts = [Alternative(own, 1.0, "word", surface)] if own else []
+        alts += self._french(translations, TRANSLATION_WEIGHT, "translation", unlike=own)
+        return Concept(surface, alts) if alts else None
+
+    def _french(self, translations: list[str], weight: float, why: str, unlike: tuple[str, ...] = (),
+                shown: Callable[[str], str] = str) -> list[Alternative]:
+        """The translations the notes have, as alternatives (not the one that is `unlike`'s terms)."""
+        alts = []
         for french in translations:
             terms = tuple(self.analyzer.terms(french))
-            if terms and terms != own and self._known(terms):
-                alts.append(Alternative(terms, TRANSLATION_WEIGHT, "translation", french))
-        return Concept(surface, alts) if alts else None
+            if terms and terms != unlike and self._known(terms):
+                alts.append(Alternative(terms, weight, why, shown(french)))
+        return alts
 
     def _compound(self, raw: str, capitals: set[str]) -> list[Concept]:
         """A hyphenated English word the glossary lacks ("eco-responsibility"): its parts are
@@ -298,9 +305,7 @@ class Expander:
         if len(raw) < 3 or raw[-1] != "for" or raw[0] not in _SPLIT_EXPRESSIONS:
             return []
         key = _SPLIT_EXPRESSIONS[raw[0]]
-        alts = [Alternative(terms, TRANSLATION_WEIGHT, "translation", french)
-                for french in self.glossary.entries.get(key, [])
-                for terms in [tuple(self.analyzer.terms(french))] if terms and self._known(terms)]
+        alts = self._french(self.glossary.entries.get(key, []), TRANSLATION_WEIGHT, "translation")
         return [Concept(f"{raw[0]} … for", alts)] if alts else []
 
     @cached_property
@@ -323,12 +328,9 @@ class Expander:
         if len(concept.surface) < 5:
             return  # "ream" is not "dream": short words have too many neighbours
         for english, distance in self._glossary_typos.candidates(concept.surface)[:1]:
-            weight = TYPO_WEIGHT[distance] * TRANSLATION_WEIGHT
-            for french in self.glossary.entries[(english,)]:
-                terms = tuple(self.analyzer.terms(french))
-                if terms and self._known(terms):
-                    concept.alternatives.append(
-                        Alternative(terms, weight, "typo+translation", f"{english} → {french}"))
+            concept.alternatives += self._french(
+                self.glossary.entries[(english,)], TYPO_WEIGHT[distance] * TRANSLATION_WEIGHT,
+                "typo+translation", shown=lambda french, english=english: f"{english} → {french}")
 
     def _known(self, terms: tuple[str, ...]) -> bool:
         return any(self.postings.df(t) for t in terms)
@@ -379,14 +381,10 @@ class Expander:
         if not concept.exact:
             return
         word, term = concept.surface, concept.alternatives[0].terms[0]
-        best, best_df, spelt = "", self.postings.df(term), ""
-        for spelling in accent_spellings(word):
-            stem = self.analyzer.stem(spelling)
-            df = self.postings.df(stem)
-            if df > best_df:
-                best, best_df, spelt = stem, df, spelling
-        if best:
-            concept.alternatives.append(Alternative((best,), 1.0, "accent", spelt))
+        found = self._more_used_stem(accent_spellings(word), term)
+        if found:
+            stem, spelling = found
+            concept.alternatives.append(Alternative((stem,), 1.0, "accent", spelling))
 
     def _add_conjugated(self, concept: Concept) -> None:
         """"coûtent", "proposons": Snowball keeps French verbs' -ent and -ons endings (nouns such
@@ -404,11 +402,20 @@ class Expander:
             base = word[:-3] if word[:-3].endswith("e") else word[:-3] + "e"  # proposons -> propose
         else:
             return
-        stems = {self.analyzer.stem(spelling) for spelling in [base, *accent_spellings(base)]}
-        stem, base_df = max(((s, self.postings.df(s)) for s in stems if s != term), key=lambda x: x[1],
-                            default=("", 0))
-        if base_df > df and len(stem) >= 4:
-            concept.alternatives.append(Alternative((stem,), 1.0, "conjugation", base))
+        found = self._more_used_stem([base, *accent_spellings(base)], term)
+        if found and len(found[0]) >= 4:
+            concept.alternatives.append(Alternative((found[0],), 1.0, "conjugation", base))
+
+    def _more_used_stem(self, spellings: list[str], term: str) -> tuple[str, str] | None:
+        """(stem, spelling): of these spellings, the one whose stem the notes use most, if they
+        use it more than `term`."""
+        best, best_df, spelt = "", self.postings.df(term), ""
+        for spelling in spellings:
+            stem = self.analyzer.stem(spelling)
+            df = self.postings.df(stem)
+            if df > best_df:
+                best, best_df, spelt = stem, df, spelling
+        return (best, spelt) if best else None
 
     def _add_family(self, concept: Concept) -> None:
         """"certifiante" also finds "certification": stems one is a short extension of. An unknown
