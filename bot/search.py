@@ -40,7 +40,9 @@ class Alternative:
 
     terms: tuple[str, ...]
     weight: float = 1.0
-    why: str = "word"  # word | translation | synonym | typo | accent | family | answer type
+    # word | translation | typo+translation | synonym | typo | accent | conjugation | family |
+    # number | label | counted | answer type
+    why: str = "word"
     shown: str = ""  # the word or phrase behind the terms, for --explain
     flat: bool = False  # scored by term frequency only, whatever the term's rarity
 
