@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -126,7 +127,19 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     # what the passage is ("Module 2" in a title or heading), or presents ("Module 3 - …" in a list)
     labels = cues.labelled(" . ".join([title, *heading]), analyzer)
     labels += [m for m in cues.labelled(text, analyzer, units_only=True) if m not in labels]
+    terms += analyzer.terms(" ".join(key_words(text)))
     return terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
+
+
+# A front matter line as chunking writes it: `utilisateursCibles: Agents de…`.
+_CAMEL_KEY = re.compile(r"^([a-z]+(?:[A-Z][a-z]+)+):", re.M)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def key_words(text: str) -> list[str]:
+    """The words of the camelCase front matter keys in `text` (`utilisateurs Cibles`): a reader
+    asks "à qui c'est destiné", not for `utilisateursCibles`, which stays in the text as written."""
+    return [_CAMEL.sub(" ", key) for key in _CAMEL_KEY.findall(text)]
 
 
 @dataclass

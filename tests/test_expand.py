@@ -311,6 +311,20 @@ def garden_of(tmp_path: Path, notes: dict[str, str], fillers: int = 0) -> Iterat
         engine.close()
 
 
+def test_audience_questions_find_the_audience_front_matter_key(tmp_path: Path) -> None:
+    """Tool pages give their audience in camelCase keys (`utilisateursCibles:`, `target:`): the
+    key's words are indexed, the text keeps the key as written, and "destiné à" finds "cibles"."""
+    notes = {"outil.md": "---\ntitle: Mesureo\nutilisateursCibles: Agents des collectivités\n---\n"
+                         "# Mesureo\nMesureo calcule l'empreinte du parc.\n\n"
+                         "## Objectifs\nMesurer le parc de Mesureo.\n",
+             "autre.md": "# Guide\nLe guide de Mesureo, pour le parc des agents.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hit = engine.ask("Mesureo c'est destiné à qui ?", 3).hits[0]
+        assert hit.path == "outil.md"
+        assert "utilisateursCibles: Agents" in hit.text
+        assert first_path(engine, "who is Mesureo meant for?") == "outil.md"
+
+
 def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
     """The stemmer leaves "qualifiante" (qualifi) and "qualification" (qualif) apart. (Relatives
     found in a single passage are left out: mostly names and typos of the notes.)"""
