@@ -21,6 +21,7 @@ MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
+DEFINED = "#d:"  # "#d:dict" marks "DICT : Disponibilité, intégrité…": the passage defines DICT
 
 _NUMBER_WORDS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente "
@@ -135,6 +136,59 @@ def labelled(text: str, analyzer: Analyzer, units_only: bool = False) -> list[st
         marker = labelled_marker(analyzer.stem(noun), match.group(2))
         if marker not in found:
             found.append(marker)
+    return found
+
+
+# Where notes define a term: a glossary line ("DICT : Disponibilité, intégrité…", "Énergie grise :
+# l'énergie…"), an acronym and its expansion ("GLAMs (Galleries, Libraries…)"), a term in brackets
+# after what it means ("réduire l'empreinte du numérique (Green for IT)"), a verb that defines
+# ("l'énergie grise désigne…") and "la définition de la numérisation".
+_GLOSSARY_LINE = re.compile(r"^[\s*•-]*([^\W\d_][^:\n]{0,48}?)\s*:\s*(\S[^\n]*)", re.M)
+_ACRONYM_EXPANDED = re.compile(r"\b([A-Z][\w-]*[A-Z][\w-]*)\s*\(([^()\n]{5,150})\)")
+_BRACKETED_TERM = re.compile(r"\w[^()\n]{8,}?\(\s*([^()\n]{2,40}?)\s*\)")
+_DEFINING_VERB = re.compile(
+    r"((?:[^\W\d_][\w’'-]*\s+){0,2}[^\W\d_][\w’'-]*),?\s+(?:désigne|signifie|se définit|est défini|"
+    r"veut dire|correspond à|stands? for|refers? to|is defined)\b", re.I)
+_DEFINITION_OF = re.compile(r"\bd[ée]finition (?:de la |de l['’]|du |des |de |d['’]|of (?:the )?)"
+                            r"((?:[^\W\d_][\w’'-]*\s*){1,2})", re.I)
+_ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z][\w-]*")
+
+
+def defined(text: str, analyzer: Analyzer) -> list[str]:
+    """One marker per word of each term the text defines: "DICT : Disponibilité…" -> "#d:dict"."""
+    # "Term : text" lines define in a glossary (three or more such lines) or for an acronym ("ACV :
+    # analyse du cycle de vie"); elsewhere they state facts ("Lieu : Paris", "Objectif : …").
+    lines = [(term, definition) for term, definition in _GLOSSARY_LINE.findall(text)
+             if len(term.split()) <= 4 and len(definition.split()) >= 2]
+    glossary = sum(len(definition.split()) >= 4 for _, definition in lines) >= 3
+    terms = [term for term, definition in lines if _ACRONYM.fullmatch(term)
+             or glossary and len(definition.split()) >= 4]
+    terms += [m.group(1) for m in _ACRONYM_EXPANDED.finditer(text)]
+    # a bracketed name or acronym after what it means: "(Green for IT)", "(RGESN)"; not "(lien ici)"
+    terms += [m.group(1) for m in _BRACKETED_TERM.finditer(text)
+              if m.group(1)[0].isupper() and len(m.group(1).split()) <= 4 and not _NUMBER_RE.search(m.group(1))]
+    terms += [m.group(1) for m in _DEFINING_VERB.finditer(text)]
+    terms += [m.group(1) for m in _DEFINITION_OF.finditer(text)]
+    found: list[str] = []
+    for term in terms:
+        for word in analyzer.terms(term):
+            if DEFINED + word not in found:
+                found.append(DEFINED + word)
+    return found
+
+
+# Question words that ask what a term means; "veut dire" and "stand for" come in pairs.
+# ("Quelle loi a défini l'obsolescence programmée ?" asks for the law: the verb is left out.)
+_DEFINING_WORDS = {"definition", "definitions", "signification", "signifie", "signifient", "sigle",
+                   "acronyme", "acronym", "meaning", "mean", "means"}
+_DEFINING_PAIRS = {("veut", "dire"), ("veulent", "dire"), ("stand", "for"), ("stands", "for")}
+
+
+def definition_asked(raw: Sequence[str]) -> set[str]:
+    """The words of a question (folded, stopwords kept) that ask for a definition; empty if none."""
+    found = {w for w in raw if w in _DEFINING_WORDS}
+    for pair in _DEFINING_PAIRS & set(zip(raw, raw[1:], strict=False)):
+        found |= set(pair)
     return found
 
 

@@ -142,6 +142,8 @@ class Expander:
         self._add_number_forms(raw, concepts)
         self._add_counted(raw, concepts)
         self._add_cues(raw, concepts)
+        # "veut dire" is a locution the analysis drops, so it is looked for in the text as typed
+        self._add_definition(_RAW_WORD.findall(fold(understood.text).replace("'", " ")), concepts)
         return concepts
 
     def _add_number_forms(self, raw: list[str], concepts: list[Concept]) -> None:
@@ -197,6 +199,23 @@ class Expander:
             if self.postings.df(marker):
                 concepts.append(Concept(f"({marker[1:]} asked)",
                                         [Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True)]))
+
+    def _add_definition(self, raw: list[str], concepts: list[Concept]) -> None:
+        """"DICT signification", "What does GLAMs stand for?": also look for the passages that
+        define a word of the question (see cues.defined), at the weight of an answer type."""
+        asking = cues.definition_asked(raw)
+        if not asking:
+            return
+        alts: list[Alternative] = []
+        for concept in concepts:
+            if concept.surface.startswith("(") or set(concept.surface.split()) <= asking:
+                continue
+            for alt in concept.alternatives:  # "Green for IT" is defined when its words are
+                markers = tuple(cues.DEFINED + term for term in alt.terms)
+                if all(self.postings.df(m) for m in markers) and all(a.terms != markers for a in alts):
+                    alts.append(Alternative(markers, CUE_WEIGHT, "answer type", " ".join(markers), flat=True))
+        if alts:
+            concepts.append(Concept("(definition asked)", alts))
 
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"
@@ -302,8 +321,8 @@ class Expander:
     def _split_expression(self, raw: list[str]) -> list[Concept]:
         """"Who is module 2 for?", "What is NumEcoEval for?": the question word and the final
         "for" are one expression, looked up as "for whom" or "what for"."""
-        if len(raw) < 3 or raw[-1] != "for" or raw[0] not in _SPLIT_EXPRESSIONS:
-            return []
+        if len(raw) < 3 or raw[-1] != "for" or raw[0] not in _SPLIT_EXPRESSIONS or raw[-2] in ("stand", "stands"):
+            return []  # "What does GLAM stand for?" asks what it means
         key = _SPLIT_EXPRESSIONS[raw[0]]
         alts = self._french(self.glossary.entries.get(key, []), TRANSLATION_WEIGHT, "translation")
         return [Concept(f"{raw[0]} … for", alts)] if alts else []

@@ -128,7 +128,8 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     labels = cues.labelled(" . ".join([title, *heading]), analyzer)
     labels += [m for m in cues.labelled(text, analyzer, units_only=True) if m not in labels]
     terms += analyzer.terms(" ".join(key_words(text)))
-    return terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
+    return (terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
+            + cues.defined(text, analyzer))
 
 
 # A front matter line as chunking writes it: `utilisateursCibles: Agents de…`.

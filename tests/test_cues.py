@@ -11,6 +11,8 @@ from bot.cues import (
     asked,
     counted,
     counted_asked,
+    defined,
+    definition_asked,
     labelled,
     markers,
     type_words,
@@ -129,3 +131,25 @@ def test_passages_are_marked_with_the_numbers_that_name_things() -> None:
     assert labelled("3 modules, 2024, 4,4 %", analyzer) == []  # a count, a year, a share name nothing
     # in running text, only units of content: "article 19" there is a reference
     assert labelled("Module 3 - Évaluer ; article 19 ; page 14", analyzer, units_only=True) == ["#l:modul:3"]
+
+
+def test_passages_are_marked_with_the_terms_they_define() -> None:
+    analyzer = Analyzer()
+    glossary = ("ACV : analyse du cycle de vie\nDICT : Disponibilité, intégrité, confidentialité, traçabilité\n"
+                "Énergie grise : l'énergie consommée pour fabriquer un produit\n"
+                "Sobriété : faire moins avec des usages choisis et utiles\n")
+    assert {"#d:acv", "#d:dict", "#d:gris", "#d:sobriet"} <= set(defined(glossary, analyzer))
+    assert defined("les GLAMs (Galleries, Libraries, Archives and Museums) de Suisse", analyzer) == ["#d:glam"]
+    assert set(defined("réduire l'empreinte du numérique (Green for IT)", analyzer)) == {"#d:green", "#d:it"}
+    assert "#d:numeris" in defined("La définition de la numérisation selon l'AMS : une intégration", analyzer)
+    # facts are not definitions: one "Lieu : …" line, a "(lien ici)", a year in brackets
+    assert defined("Lieu : salle 3 du bâtiment principal\nObjectif : sensibiliser les agents publics", analyzer) == []
+    assert defined("voir la vidéo de présentation (lien ici) publiée (2021)", analyzer) == []
+
+
+def test_questions_that_ask_what_a_term_means() -> None:
+    assert definition_asked(raw("DICT cybersécurité signification")) == {"signification"}
+    assert definition_asked(raw("Que veut dire ACV ?")) == {"veut", "dire"}
+    assert definition_asked(raw("What does GLAM stand for?")) == {"stand", "for"}
+    assert definition_asked(raw("Quelle loi a défini l'obsolescence programmée ?")) == set()
+    assert definition_asked(raw("Pour qui est le MOOC ?")) == set()

@@ -325,6 +325,25 @@ def test_audience_questions_find_the_audience_front_matter_key(tmp_path: Path) -
         assert first_path(engine, "who is Mesureo meant for?") == "outil.md"
 
 
+def test_a_question_on_what_a_term_means_finds_where_it_is_defined(tmp_path: Path) -> None:
+    """The passage that names ACV most is not the one that says what it means."""
+    notes = {"glossaire.md": "# Glossaire\nACV : analyse du cycle de vie\nDEEE : déchets d'équipements "
+                             "électriques et électroniques\nPUE : efficacité énergétique d'un centre de données\n"
+                             "Sobriété : faire moins, avec des usages choisis\n",
+             "acv.md": "# Mener une ACV\nUne ACV se mène en quatre étapes ; l'ACV d'un service numérique "
+                       "suit la norme, et une ACV de parc aussi.\n",
+             "open.md": "# Open Glam\nLe groupe Open Glam réunit des GLAM de Suisse.\n\n## Membres\n"
+                        "Les GLAMs (Galleries, Libraries, Archives and Museums) du pays.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert first_path(engine, "ACV") == "acv.md"  # no definition asked: the word counts
+        assert first_path(engine, "Que veut dire ACV ?") == "glossaire.md"
+        assert first_path(engine, "ACV signification") == "glossaire.md"
+        assert "(definition asked)" in alternatives(engine, "ACV signification")
+        hit = engine.ask("What does GLAM stand for?", 1).hits[0]
+        assert hit.heading == "Open Glam › Membres"
+        assert "(definition asked)" not in alternatives(engine, "Quelle loi a défini l'ACV ?")
+
+
 def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
     """The stemmer leaves "qualifiante" (qualifi) and "qualification" (qualif) apart. (Relatives
     found in a single passage are left out: mostly names and typos of the notes.)"""
