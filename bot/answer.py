@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from posixpath import basename, splitext
@@ -61,15 +62,20 @@ class Answerer:
 
     def answer(self, result: SearchResult) -> Answer:
         terms = result.understood.all_terms()
-        hits = [self.hit(h, terms) for h in result.hits]
+        hits: list[AnswerHit] = []
+        for h in result.hits:
+            # two overlapping windows of one section would often show the same lines twice:
+            # the later one shows what the earlier one did not
+            shown = [a.snippet for a in hits if a.url == h.record["url"]]
+            hits.append(self.hit(h, terms, shown))
         return Answer(result.understood.question, hits, result.good)
 
-    def hit(self, hit: Hit, terms: set[str]) -> AnswerHit:
+    def hit(self, hit: Hit, terms: set[str], shown: Sequence[str] = ()) -> AnswerHit:
         r = hit.record
         corpus = self.files.meta["roots"][r["corpus"]]
         return AnswerHit(
             title=r["title"], heading=" › ".join(r["heading"]),
-            snippet=self.snippet(r["text"] or " ".join(r["heading"]), terms),
+            snippet=self.snippet(r["text"] or " ".join(r["heading"]), terms, shown=shown),
             url=r["url"], links=self.links(r), path=r["path"], corpus=corpus,
             score=hit.score, text=r["text"], passage=hit.passage, draft=bool(r.get("draft")),
         )
@@ -105,13 +111,20 @@ class Answerer:
             return ""
         return f"{note['url']}#{slugify(heading)}" if heading else note["url"]
 
-    def snippet(self, text: str, terms: set[str], width: int = SNIPPET_WORDS) -> str:
-        """The window of `width` words with the most matched words; those words in bold."""
+    def snippet(self, text: str, terms: set[str], width: int = SNIPPET_WORDS, shown: Sequence[str] = ()) -> str:
+        """The window of `width` words with the most matched words; those words in bold. Words
+        inside snippets already `shown` for the same page do not count, so a second window of a
+        section shows other lines."""
         flat = " ".join(text.split())
         words = list(_WORD.finditer(flat))
         if not words:
             return flat[:300]
         hits = [bool(terms.intersection(self.analyzer.terms(m.group(0)))) for m in words]
+        if shown:
+            seen = _shown_words([m.group(0) for m in words], shown)
+            new = [hit and not was for hit, was in zip(hits, seen, strict=True)]
+            if any(new):  # nothing new to show: the same lines rather than none
+                hits = new
         best, best_count = 0, -1
         count = sum(hits[:width])
         for start in range(0, max(1, len(words) - width + 1)):
@@ -129,3 +142,13 @@ class Answerer:
                 pos = m.end()
         pieces.append(flat[pos:hi])
         return ("… " if lo > 0 else "") + "".join(pieces) + (" …" if hi < len(flat) else "")
+
+
+def _shown_words(words: Sequence[str], shown: Sequence[str]) -> list[bool]:
+    """Which of `words` an earlier snippet showed: those in a run of three words it has."""
+    grams = set()
+    for snippet in shown:
+        seen = _WORD.findall(snippet.replace("**", ""))
+        grams |= set(zip(seen, seen[1:], seen[2:], strict=False))
+    inside = [tuple(words[i : i + 3]) in grams for i in range(len(words))]
+    return [any(inside[j] for j in range(max(0, i - 2), i + 1)) for i in range(len(words))]

@@ -57,6 +57,30 @@ def test_snippet_marks_matched_words_in_the_best_window(bundled: Engine) -> None
     assert short == "Le **recyclage**."
 
 
+def test_a_second_window_of_a_section_shows_other_lines(tmp_path: Path) -> None:
+    """A long section is indexed as overlapping windows; when two of them answer, the second
+    must not show the lines the first one showed."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    lines = [" ".join(f"mot{i}{j}" for j in range(40)) for i in range(8)]
+    lines[0] += " le recyclage commence."
+    lines[4] = "recyclage des ordinateurs, recyclage des ordinateurs portables, recyclage. " + lines[4]
+    lines[7] += " fin du recyclage."
+    body = "# Guide\n\n## Recyclage\n" + "\n\n".join(lines) + "\n"
+    (root / "guide.md").write_text(body, encoding="utf-8")
+    for i in range(4):
+        (root / f"autre{i}.md").write_text(f"# Autre {i}\nRien à voir.\n", encoding="utf-8")
+    engine, _ = Engine.open([root], tmp_path / "index")
+    try:
+        hits = [h for h in engine.ask("recyclage des ordinateurs", 5).hits if h.heading == "Guide › Recyclage"]
+        assert len(hits) >= 2  # the section came as several windows
+        grams = [set(zip(*(h.snippet.replace("**", "").split()[i:] for i in range(3)), strict=False)) for h in hits]
+        assert all(not grams[i] & grams[j] for i in range(len(hits)) for j in range(i))  # no line twice
+        assert all("**recyclage**" in h.snippet for h in hits)
+    finally:
+        engine.close()
+
+
 def passage_record(engine: Engine, path: str, heading: str) -> dict:
     for i in range(int(engine.files.meta["passages"])):
         record = engine.files.passage(i)
