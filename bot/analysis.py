@@ -40,6 +40,9 @@ _CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
 # Storage units after a number, as written ("3 To" would otherwise lose its English stopword
 # "to"): each also indexes the full word, so "3 To" meets "téraoctet".
 _UNIT = re.compile(r"(?<=\d)\s?(To|Go|Mo|Ko|Po|TB|GB|MB|KB)\b")
+# "Elle s'adresse aux agents" says who a page is for, as "destiné à" does; "adresse" alone is
+# an address. So the reflexive verb is indexed as "destiné", in notes and questions alike.
+_AIMED_AT = re.compile(r"\bs['’](adress(?:e|ent|ait|aient|era|eront|er))\b", re.I)
 _UNIT_WORDS = {"To": "téraoctet", "TB": "téraoctet", "Go": "gigaoctet", "GB": "gigaoctet",
                "Mo": "mégaoctet", "MB": "mégaoctet", "Ko": "kilooctet", "KB": "kilooctet",
                "Po": "pétaoctet"}
@@ -141,9 +144,13 @@ class Analyzer:
     def words(self, text: str) -> list[Word]:
         """Every kept word with its term; a hyphenated compound also yields its parts."""
         original, text = text, prepared(text)
+        aimed = {m.start(1) for m in _AIMED_AT.finditer(text)}
         out = []
         for match in _TOKEN.finditer(text):
             token = match.group(0)
+            if match.start() in aimed:
+                out.append(Word(strip_marks(token), self.stem("destiné"), match.start(), match.end()))
+                continue
             if _NUMBER.fullmatch(token):
                 out.append(Word(token, token.replace(",", "."), match.start(), match.end()))
                 continue

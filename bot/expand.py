@@ -453,6 +453,21 @@ class Expander:
         for relative in family[:FAMILY_SIZE]:
             concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))
 
+    def _redoubled(self, surface: str) -> str | None:
+        """The term of the word with a letter doubled or undoubled (the commonest slip), when the
+        notes have it: "colectivités" is "collectivités". Stems are compared after the fix, since
+        the stemmer cuts a misspelt word elsewhere (colect, not collectivit)."""
+        if len(surface) < 5 or not surface.isalpha():
+            return None
+        best, best_df = None, 0
+        for spelling in doubled_spellings(surface):
+            for variant in (spelling, *accent_spellings(spelling)):
+                term = self.analyzer.stem(variant)
+                df = self.postings.df(term)
+                if df > best_df:
+                    best, best_df = term, df
+        return best
+
     def _add_typos(self, concept: Concept) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
         if len(concept.alternatives) != 1 or len(concept.alternatives[0].terms) != 1:
@@ -465,8 +480,12 @@ class Expander:
         df = self.postings.df(term)
         if df > RARE_DF or concept.surface in self._french_words:
             return  # a real French word ("vieux"), however rare in the notes, is no slip for "mieux"
-        found = self.typo_index.candidates(term)
         surface = concept.surface
+        redoubled = self._redoubled(surface) if not df else None
+        if redoubled is not None:  # "colectivités": its stem (colect) is one edit from "collecte"
+            concept.alternatives.append(Alternative((redoubled,), TYPO_WEIGHT[1], "typo", f"{redoubled} (1 edit)"))
+            return
+        found = self.typo_index.candidates(term)
         if surface != term and surface.isalpha():
             # Stemming a misspelt word cuts it anywhere ("carbonvis" -> carbonv, one edit from
             # "carbon"): names the stemmer leaves whole are also compared as typed (carbonviz).
@@ -490,6 +509,14 @@ class Expander:
             concept.alternatives.append(
                 Alternative((word,), TYPO_WEIGHT[distance] / doubt, "typo", f"{word} ({distance} edit"
                             f"{'s' if distance > 1 else ''})"))
+
+
+def doubled_spellings(word: str) -> list[str]:
+    """The word with one letter doubled or one double letter made single: "colectivites" ->
+    "ccolectivites", "collectivites"…; "addresse" -> "adresse"."""
+    out = [word[: i + 1] + word[i:] for i in range(len(word)) if word[i].isalpha()]
+    out += [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
+    return list(dict.fromkeys(out))
 
 
 def _shared_prefix(a: str, b: str) -> int:

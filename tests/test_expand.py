@@ -120,6 +120,21 @@ def test_a_doubled_letter_is_the_likeliest_typo(tmp_path: Path) -> None:
         assert first_path(engine, "agence boster") in ("boost.md", "boost2.md")
 
 
+def test_a_doubled_letter_is_fixed_before_stemming(tmp_path: Path) -> None:
+    """The stemmer cuts "colectivités" to `colect`, one edit from `collect` (collecte, waste
+    pickup); with its double letter back it is "collectivités", which the notes have."""
+    notes = {"elus.md": "# Élus\nLes collectivités territoriales et leurs élus.\n",
+             "elus2.md": "# Communes\nDes collectivités engagées.\n",
+             "dechets.md": "# Déchets\nLa collecte des déchets, une collecte par mois.\n",
+             "dechets2.md": "# Tri\nCollecte sélective.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        stem = engine.searcher.analyzer.stem
+        assert stem("colectivités") == stem("collecte") or stem("colectivités") != stem("collectivités")
+        typos = [term for why, term in alternatives(engine, "colectivités")["colectivites"] if why == "typo"]
+        assert typos == [stem("collectivités")]
+        assert first_path(engine, "les colectivités") in ("elus.md", "elus2.md")
+
+
 def test_real_words_and_compounds_are_not_taken_for_typos(tmp_path: Path) -> None:
     """"vieux" is one edit from "mieux", which the notes use far more; but it is a French word
     (the glossary translates "old" into it), not a slip. "demi-heure" is its two known parts."""
@@ -325,6 +340,19 @@ def test_audience_questions_find_the_audience_front_matter_key(tmp_path: Path) -
         assert first_path(engine, "who is Mesureo meant for?") == "outil.md"
 
 
+def test_who_a_page_is_for(tmp_path: Path) -> None:
+    """"Elle s'adresse aux agents" and "destiné aux agents" say who a page is for; an "adresse"
+    (an address) does not."""
+    notes = {"mooc.md": "# MOOC\nLe MOOC s'adresse aux agents publics.\n",
+             "contact.md": "# Contact\nL'adresse du MOOC : 20 avenue de Ségur.\n",
+             "kit.md": "# Kit\nUn kit destiné aux élus.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert first_path(engine, "à qui s'adresse le MOOC ?") == "mooc.md"
+        assert first_path(engine, "le MOOC est destiné à qui ?") == "mooc.md"
+        assert first_path(engine, "adresse du MOOC") == "contact.md"
+        assert first_path(engine, "à qui s'adresse le kit ?") == "kit.md"
+
+
 def test_a_question_on_what_a_term_means_finds_where_it_is_defined(tmp_path: Path) -> None:
     """The passage that names ACV most is not the one that says what it means."""
     notes = {"glossaire.md": "# Glossaire\nACV : analyse du cycle de vie\nDEEE : déchets d'équipements "
@@ -381,12 +409,17 @@ def test_a_locution_is_dropped_from_the_question_as_from_the_notes(engine: Engin
 
 
 def test_an_unknown_word_with_no_close_typo_finds_its_family(tmp_path: Path) -> None:
-    """"maturitée" stems to "maturit", two letters past "matur" (maturité): no typo, a relative."""
+    """"énergétiques" stems to "energet", two letters past "energ" (énergie): no typo, a
+    relative. "maturitée" stems to "maturit", two letters past "matur" (maturité), but it is
+    "maturité" with an e doubled: the slip is read first."""
     notes = {"hype.md": "# Hype\nLa courbe de maturité des technologies.\n",
-             "diag.md": "# Diagnostic\nUn diagnostic de maturité numérique.\n"}
+             "diag.md": "# Diagnostic\nUn diagnostic de maturité numérique et d'énergie.\n",
+             "energie.md": "# Énergie\nL'énergie des usages.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         stem = engine.searcher.analyzer.stem
-        assert ("family", stem("maturité")) in alternatives(engine, "la courbe de maturitée")["maturitee"]
+        assert ("family", stem("énergie")) in alternatives(engine, "besoins énergétiques")["energetiques"]
+        assert first_path(engine, "usages énergétiques") == "energie.md"
+        assert ("typo", stem("maturité")) in alternatives(engine, "la courbe de maturitée")["maturitee"]
         assert first_path(engine, "courbe de maturitée") == "hype.md"
 
 
