@@ -68,7 +68,8 @@ _BE = {"etait", "est", "sera", "etaient", "sont", "seront", "is", "was", "are", 
 # Raw question words (folded) or word pairs that ask for each type.
 _ASKS = {
     YEAR: (set(), {("quelle", "annee"), ("en", "quelle"), ("what", "year"), ("which", "year"),
-                               ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when")}),
+                               ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when"),
+                               ("quel", "jour"), ("what", "day"), ("which", "day")}),
     NUMBER: ({"combien", "nombre"}, {("how", "many"), ("how", "much"), ("de", "combien")}),
     MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "price", "cost", "costs"}, set()),
     TIME: ({"horaire", "horaires"}, {("quelle", "heure"), ("what", "time")}),
@@ -82,7 +83,7 @@ _ASKS = {
 
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
-_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "temps", "temp", "heure", "time"}
+_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}

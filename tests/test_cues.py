@@ -40,6 +40,8 @@ def test_passages_are_marked_with_what_they_state() -> None:
 def test_questions_ask_for_a_type() -> None:
     assert asked(raw("En quelle année l'INR a-t-il été créé ?")) == [YEAR]
     assert asked(raw("When was the institute founded?")) == [YEAR]
+    assert asked(raw("Quel jour s'est tenue la journée professionnelle ?")) == [YEAR]  # a dated passage
+    assert asked(raw("On what day is the webinar?")) == [YEAR]
     assert asked(raw("Combien de monuments ont participé ?")) == [NUMBER]
     assert asked(raw("How many criteria does the RGESN have?")) == [NUMBER]
     assert asked(raw("Combien de temps dure le module ?")) == [DURATION]
