@@ -31,6 +31,7 @@ NAME_CONTEXT = 0.8
 # Passages of one note before any other note's. 1 loses answers that are a note's second passage;
 # 3 lets a long note that names every question word somewhere fill the answer.
 PER_NOTE = 2
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 
 
@@ -339,9 +340,11 @@ class Searcher:
 
 def _names(text: str) -> set[str]:
     """The folded words a question capitalises where a sentence does not begin ("selon Claire
-    Dorville", "the NumEco path"); acronyms in capitals ("INR") name notes and common things
-    alike ("MOOC"), so they are left out."""
+    Dorville", "the NumEco path"), and the words of a domain name; acronyms in capitals ("INR")
+    name notes and common things alike ("MOOC"), so they are left out."""
     names = set()
+    for match in _DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
+        names |= set(fold(match.group(0)).split("."))
     for match in _NAME.finditer(text):
         if not match.group(0).isupper():
             name = fold(match.group(0)).split("'")[-1]  # "L'Académie" -> academie

@@ -637,6 +637,21 @@ def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp
         assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
 
 
+def test_a_domain_name_in_the_question_names_the_site(tmp_path: Path) -> None:
+    """"the share of RGAA criteria ecoresponsable.numerique.gouv.fr meets": the domain says
+    which page; the passage with the figure does not repeat it."""
+    from bot.search import _names
+
+    assert _names("le site ecoresponsable.numerique.gouv.fr") == {"ecoresponsable", "numerique", "gouv", "fr"}
+    notes = {"a11y.md": ("# Accessibilité\nLe site ecoresponsable.numerique.gouv.fr suit le RGAA.\n\n"
+                         "## Résultats\nL'audit montre que 100% des critères du RGAA sont respectés.\n"),
+             "rgaa.md": "# RGAA\nLe RGAA compte 106 critères, dont 50% sur les images.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hit = engine.ask("quelle part des critères du RGAA le site ecoresponsable.numerique.gouv.fr respecte ?",
+                         3).hits[0]
+        assert hit.path == "a11y.md" and "100%" in hit.text
+
+
 def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
     """A long note that names the question's words in every section gives two passages, then
     the other notes have their turn."""
