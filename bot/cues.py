@@ -146,10 +146,12 @@ def labelled(text: str, analyzer: Analyzer, units_only: bool = False) -> list[st
 # ("l'énergie grise désigne…") and "la définition de la numérisation".
 _GLOSSARY_LINE = re.compile(r"^[\s*•-]*([^\W\d_][^:\n]{0,48}?)\s*:\s*(\S[^\n]*)", re.M)
 _ACRONYM_EXPANDED = re.compile(r"\b([A-Z][\w-]*[A-Z][\w-]*)\s*\(([^()\n]{5,150})\)")
-_BRACKETED_TERM = re.compile(r"\w[^()\n]{8,}?\(\s*([^()\n]{2,40}?)\s*\)")
-_DEFINING_VERB = re.compile(
-    r"((?:[^\W\d_][\w’'-]*\s+){0,2}[^\W\d_][\w’'-]*),?\s+(?:désigne|signifie|se définit|est défini|"
-    r"veut dire|correspond à|stands? for|refers? to|is defined)\b", re.I)
+# (Each pattern starts at a bracket or a verb: a pattern that tries every word of a passage as a
+# possible start made indexing three times slower.)
+_BRACKETED_TERM = re.compile(r"(?<=\w)\s?\(\s*([^()\n]{2,40}?)\s*\)")
+_DEFINING_VERB = re.compile(r"(?<=\w),?\s+(?:désigne|signifie|se définit|est défini|veut dire|"
+                            r"correspond à|stands? for|refers? to|is defined)\b", re.I)
+_LAST_WORDS = re.compile(r"(?:[^\W\d_][\w’'-]*\s+){0,2}[^\W\d_][\w’'-]*$")
 _DEFINITION_OF = re.compile(r"\bd[ée]finition (?:de la |de l['’]|du |des |de |d['’]|of (?:the )?)"
                             r"((?:[^\W\d_][\w’'-]*\s*){1,2})", re.I)
 _ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z][\w-]*")
@@ -168,7 +170,10 @@ def defined(text: str, analyzer: Analyzer) -> list[str]:
     # a bracketed name or acronym after what it means: "(Green for IT)", "(RGESN)"; not "(lien ici)"
     terms += [m.group(1) for m in _BRACKETED_TERM.finditer(text)
               if m.group(1)[0].isupper() and len(m.group(1).split()) <= 4 and not _NUMBER_RE.search(m.group(1))]
-    terms += [m.group(1) for m in _DEFINING_VERB.finditer(text)]
+    for verb in _DEFINING_VERB.finditer(text):  # the (up to three) words before the verb
+        before = _LAST_WORDS.search(text, max(0, verb.start() - 80), verb.start())
+        if before:
+            terms.append(before.group(0))
     terms += [m.group(1) for m in _DEFINITION_OF.finditer(text)]
     found: list[str] = []
     for term in terms:
