@@ -32,7 +32,8 @@ _LOCUTIONS = re.compile(
     r"dans le cadre|du fait|lors|en vue|à l'aide|au-delà|vis-à-vis) d(?:es|e|u|')|en tant qu(?:e|')|"
     r"(?:grâce|quant|par rapport) (?:à|aux|au)|de façon|de manière|en effet|en fait|par exemple|"
     r"c'est-à-dire|tout à fait|en outre|par ailleurs|(?:à|a) peu (?:près|pres)|dans la dur(?:é|e)e|"
-    r"(?:veut|veulent|voulait|vouloir) dire|au fil d(?:u temps|es ans|es années|es annees))"
+    r"(?:veut|veulent|voulait|vouloir) dire|au fil d(?:u temps|es ans|es années|es annees)|"
+    r"(?:a|ont|aura|auront|avait|avaient|avoir|a eu|ont eu) lieu)"
     r"(?=\W|$|(?<='))")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")

@@ -51,7 +51,8 @@ _PERCENT_RE = re.compile(r"\d\s*%|\d\s*(?:pour ?cent|percent)\b", re.I)
 _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
           r"months?|years?|secondes?|seconds?")
 _DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
-_MONEY_RE = re.compile(r"\d\s*(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
+_MONEY_RE = re.compile(r"\d\s*(?:(?:milliards?|millions?|mille|billions?|thousand)\s+(?:d['’]\s*|de\s+)?)?"
+                       r"(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
 _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
@@ -71,7 +72,8 @@ _ASKS = {
                                ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when"),
                                ("quel", "jour"), ("what", "day"), ("which", "day")}),
     NUMBER: ({"combien", "nombre"}, {("how", "many"), ("how", "much"), ("de", "combien")}),
-    MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "price", "cost", "costs"}, set()),
+    MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "argent", "price", "cost", "costs",
+             "money"}, set()),
     TIME: ({"horaire", "horaires"}, {("quelle", "heure"), ("what", "time")}),
     PERCENT: ({"pourcentage", "percentage", "proportion"},
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
@@ -83,7 +85,8 @@ _ASKS = {
 
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
-_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time"}
+_TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time",
+               "argent", "money"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}
@@ -177,10 +180,17 @@ def defined(text: str, analyzer: Analyzer) -> list[str]:
     terms += [m.group(1) for m in _DEFINITION_OF.finditer(text)]
     found: list[str] = []
     for term in terms:
-        for word in analyzer.terms(term):
-            if DEFINED + word not in found:
-                found.append(DEFINED + word)
+        words = analyzer.terms(term)
+        # each word ("DICT"), and a term of several words as a whole, in any order: "IT for
+        # Green" is not defined by "(Alliance Green IT)"
+        for marker in [defined_marker((w,)) for w in words] + ([defined_marker(words)] if len(words) > 1 else []):
+            if marker not in found:
+                found.append(marker)
     return found
+
+
+def defined_marker(terms: Sequence[str]) -> str:
+    return DEFINED + "+".join(sorted(set(terms)))
 
 
 # Question words that ask what a term means; "veut dire" and "stand for" come in pairs.

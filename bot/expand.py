@@ -210,10 +210,10 @@ class Expander:
         for concept in concepts:
             if concept.surface.startswith("(") or set(concept.surface.split()) <= asking:
                 continue
-            for alt in concept.alternatives:  # "Green for IT" is defined when its words are
-                markers = tuple(cues.DEFINED + term for term in alt.terms)
-                if all(self.postings.df(m) for m in markers) and all(a.terms != markers for a in alts):
-                    alts.append(Alternative(markers, CUE_WEIGHT, "answer type", " ".join(markers), flat=True))
+            for alt in concept.alternatives:  # "Green for IT" as a whole, in any order
+                marker = cues.defined_marker(alt.terms)
+                if self.postings.df(marker) and all(a.terms != (marker,) for a in alts):
+                    alts.append(Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True))
         if alts:
             concepts.append(Concept("(definition asked)", alts))
 

@@ -53,6 +53,9 @@ def test_french_and_english_stopwords_are_dropped() -> None:
     # locutions are grammar: "au cours de sa vie" is not about a course
     assert FR.terms("au cours de sa vie, dans le cadre d'un projet") == ["vi", "projet"]
     assert FR.terms("les cours en ligne, le cadre légal") == FR.terms("cours ligne cadre légal")
+    # "avoir lieu" (to take place) is no place: "quand a lieu l'événement" asks a date
+    assert FR.terms("l'événement a lieu en 2025, il a eu lieu à Paris") == FR.terms("événement 2025 Paris")
+    assert "lieu" in FR.terms("le lieu de l'événement")
     words = FR.words("au cours d'une vie")  # blanked, not removed: offsets still point at the word
     assert [("au cours d'une vie"[w.start:w.end], w.term) for w in words] == [("vie", "vi")]
     # question words and conjunctions ask, they are not topics ("when" and "how" are English stopwords)

@@ -28,6 +28,7 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert markers("Entre 25 000 € et 250 000 €") == [NUMBER, MONEY]
     assert MONEY in markers("un budget de 3 millions d'euros, soit 12 euros par agent")
     assert MONEY not in markers("3 modules et 12 monuments")
+    assert MONEY in markers("1 800 milliards d’euros annuels") and MONEY not in markers("12 millions de visiteurs")
     assert TIME in markers("de 9h30 à 18h30") and TIME in markers("à 14:00")
     assert TIME not in markers("un MOOC de 30 minutes") and TIME not in markers("le 12/03/2024")
     assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
@@ -40,6 +41,7 @@ def test_passages_are_marked_with_what_they_state() -> None:
 def test_questions_ask_for_a_type() -> None:
     assert asked(raw("En quelle année l'INR a-t-il été créé ?")) == [YEAR]
     assert asked(raw("When was the institute founded?")) == [YEAR]
+    assert asked(raw("Combien d'argent les achats publics représentent-ils ?")) == [MONEY]
     assert asked(raw("Quel jour s'est tenue la journée professionnelle ?")) == [YEAR]  # a dated passage
     assert asked(raw("On what day is the webinar?")) == [YEAR]
     assert asked(raw("Combien de monuments ont participé ?")) == [NUMBER]
@@ -142,7 +144,9 @@ def test_passages_are_marked_with_the_terms_they_define() -> None:
                 "Sobriété : faire moins avec des usages choisis et utiles\n")
     assert {"#d:acv", "#d:dict", "#d:gris", "#d:sobriet"} <= set(defined(glossary, analyzer))
     assert defined("les GLAMs (Galleries, Libraries, Archives and Museums) de Suisse", analyzer) == ["#d:glam"]
-    assert set(defined("réduire l'empreinte du numérique (Green for IT)", analyzer)) == {"#d:green", "#d:it"}
+    green_for_it = set(defined("réduire l'empreinte du numérique (Green for IT)", analyzer))
+    assert green_for_it == {"#d:green", "#d:it", "#d:green+it"}  # each word, and the term as a whole
+    assert "#d:green+it" not in defined("l'AGIT (Alliance Green IT) publie", analyzer)
     assert "#d:numeris" in defined("La définition de la numérisation selon l'AMS : une intégration", analyzer)
     # facts are not definitions: one "Lieu : …" line, a "(lien ici)", a year in brackets
     assert defined("Lieu : salle 3 du bâtiment principal\nObjectif : sensibiliser les agents publics", analyzer) == []
