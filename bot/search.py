@@ -31,6 +31,7 @@ NAME_CONTEXT = 0.8
 # Passages of one note before any other note's. 1 loses answers that are a note's second passage;
 # 3 lets a long note that names every question word somewhere fill the answer.
 PER_NOTE = 2
+LATER_SHARE = 0.6  # a note's further passages come before passages scoring under 0.6 of theirs
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 
@@ -314,15 +315,25 @@ class Searcher:
         return out
 
     def _few_per_note(self, hits: list[Hit]) -> list[Hit]:
-        """At most PER_NOTE passages of one note before any other note's: a long note that names
-        every word of the question somewhere should not fill the answer on its own."""
+        """At most PER_NOTE passages of one note before another note's passage that scores at
+        least LATER_SHARE of theirs: a long note that names every word of the question somewhere
+        should not fill the answer on its own, but its third passage still comes before
+        passages that score far less (the note that is plainly the one asked about)."""
         seen: dict[int, int] = {}
         first, later = [], []
         for hit in hits:
             note = int(self.files.doc_note[hit.passage])
             seen[note] = seen.get(note, 0) + 1
             (first if seen[note] <= PER_NOTE else later).append(hit)
-        return first + later
+        out: list[Hit] = []
+        waiting = iter(later)
+        pending = next(waiting, None)
+        for hit in first:
+            while pending is not None and pending.score * LATER_SHARE > hit.score:
+                out.append(pending)
+                pending = next(waiting, None)
+            out.append(hit)
+        return out + ([pending] if pending is not None else []) + list(waiting)
 
     def _heading(self, hit: Hit) -> list[str]:
         hit.record = hit.record or self.files.passage(hit.passage)

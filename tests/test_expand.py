@@ -664,6 +664,18 @@ def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
         assert "inr.md" in [h.path for h in hits[:3]]
 
 
+def test_the_note_plainly_asked_about_still_gives_its_third_passage_early(tmp_path: Path) -> None:
+    """Two passages per note come first, but not before passages that score far less: the
+    speaker of the third session is in the note's third passage."""
+    event = ("# Vivatech\nLe stand numérique de l'État à Vivatech.\n\n## Jeudi\nAtelier IA au stand Vivatech.\n\n"
+             "## Vendredi\nPierre Martin, ministère de l'économie, au stand Vivatech.\n")
+    notes = {"vivatech.md": event, "autre.md": "# Ministères\nLe ministère de la culture et son budget.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hits = engine.ask("qui du ministère de l'économie au stand Vivatech ?", 5).hits
+        assert [h.path for h in hits[:3]] == ["vivatech.md"] * 3
+        assert any("Pierre Martin" in h.text for h in hits[:3])
+
+
 def test_of_two_windows_of_a_section_that_tie_the_first_comes_first(tmp_path: Path) -> None:
     from bot.search import Hit
 
