@@ -161,7 +161,8 @@ _ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z][\w-]*")
 
 
 def defined(text: str, analyzer: Analyzer) -> list[str]:
-    """One marker per word of each term the text defines: "DICT : Disponibilité…" -> "#d:dict"."""
+    """Markers of the terms the text defines: "DICT : Disponibilité…" -> "#d:dict"; a term of
+    several words gets one per word and one for the whole ("(Green for IT)" -> "#d:green+it")."""
     # "Term : text" lines define in a glossary (three or more such lines) or for an acronym ("ACV :
     # analyse du cycle de vie"); elsewhere they state facts ("Lieu : Paris", "Objectif : …").
     lines = [(term, definition) for term, definition in _GLOSSARY_LINE.findall(text)
