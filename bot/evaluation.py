@@ -80,13 +80,16 @@ def normalise(text: str) -> str:
 
 
 def is_correct(question: EvalQuestion, hit: dict, roots: Sequence[str]) -> bool:
-    """`hit` is a JSON hit (path, corpus, heading, text)."""
+    """`hit` is a JSON hit (path, corpus, heading, text, links)."""
     name = Path(hit["corpus"]).name
     if (name, hit["path"]) not in question.expect:
         return False
     if not question.must_contain:
         return True
-    haystack = normalise(" ".join([hit.get("heading", ""), hit.get("text", "")]))
+    # what the answer shows: the heading, the text and its links (a link's address is in the
+    # note's Markdown, so "institutnr-ch.org" is a phrase a question writer may copy)
+    links = [link["url"] for link in hit.get("links", [])]
+    haystack = normalise(" ".join([hit.get("heading", ""), hit.get("text", ""), *links]))
     return normalise(question.must_contain) in haystack
 
 

@@ -84,6 +84,10 @@ def test_is_correct_maps_corpus_names_to_root_folders() -> None:
     assert not is_correct(question, dict(hit, text="4 heures"), roots)
     assert is_correct(EvalQuestion("q", [("seeds", "002.md")], ""), {"corpus": "/s/seeds", "path": "002.md"}, roots)
     assert is_correct(EvalQuestion("q", [("minumeco", "content/a.md")], "mooc"), dict(hit, text=""), roots)
+    # the answer shows its links: an address copied from the note's Markdown is in the answer
+    site = EvalQuestion("q", [("minumeco", "content/a.md")], "institutnr-ch.org")
+    assert not is_correct(site, hit, roots)
+    assert is_correct(site, dict(hit, links=[{"text": "INR suisse", "url": "https://institutnr-ch.org/"}]), roots)
 
 
 def test_figures_from_ranks() -> None:
