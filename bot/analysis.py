@@ -15,7 +15,7 @@ import Stemmer
 DATA = Path(__file__).resolve().parent / "data"  # shipped as package data
 # Bump when the code changes the terms produced for the same text: saved indexes are then rebuilt.
 # Edits to the stopword and stem files need no bump: their digest is part of the signature.
-ANALYZER_VERSION = 15
+ANALYZER_VERSION = 16
 # English stopwords that French notes use as words: "1 To stocké / an" is per year. The expander
 # drops them from English questions ("an app").
 FRENCH_WORDS = frozenset({"an"})
@@ -188,6 +188,14 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         return [w.term for w in self.words(text)]
 
+    def _masculine(self, stem: str) -> str:
+        """A feminine agent noun's stem as its masculine one, as Snowball does for some and not
+        others: "formatrice" (formatric) is "formateur", "directrice" "directeur",
+        "ambassadrice" "ambassadeur" ("cheffe", "autrice" are in the override list)."""
+        if self.languages[0] == "fr" and len(stem) >= 7 and stem.endswith(("tric", "dric")):
+            return stem[:-3] + "eur"
+        return stem
+
     def stem(self, word: str) -> str:
         """Snowball on the accented word (its rules need the accents: créée, utilisée), then fold."""
         stem = self._stem_cache.get(word)
@@ -196,7 +204,7 @@ class Analyzer:
                 stem = strip_marks(word)
             else:
                 folded = strip_marks(word)
-                stem = self._overrides.get(folded) or strip_marks(self._stemmer.stemWord(word))
+                stem = self._overrides.get(folded) or self._masculine(strip_marks(self._stemmer.stemWord(word)))
             if len(self._stem_cache) >= STEM_CACHE:
                 self._stem_cache.clear()  # a vocabulary's words are few; a flood of new ones starts over
             self._stem_cache[word] = stem

@@ -134,6 +134,16 @@ def test_word_list_edits_change_the_signature(tmp_path: Path) -> None:
     assert Analyzer().signature.endswith(":" + data_digest())
 
 
+def test_feminine_and_masculine_agent_nouns_meet() -> None:
+    """Inclusive French writes "cheffe ou chef de projet", "formatrices et formateurs": Snowball
+    stems some feminine forms like the masculine one and leaves others apart."""
+    for feminine, masculine in [("cheffe", "chef"), ("formatrice", "formateur"), ("directrice", "directeur"),
+                                ("ambassadrices", "ambassadeurs"), ("autrice", "auteur"),
+                                ("développeuses", "développeur")]:
+        assert FR.terms(feminine) == FR.terms(masculine), feminine
+    assert FR.terms("matrice") != FR.terms("mateur")  # a short "-trice" word is no agent noun
+
+
 def test_stem_overrides_keep_apart_words_snowball_merges() -> None:
     # Snowball stems "données" like "don", "publications" like "publique", "collectivités" like
     # "collecte", "communication" like "commune"; the override list keeps each apart.
