@@ -41,12 +41,17 @@ _LABEL_RE = re.compile(r"\b(" + "|".join(
     "".join("[eéèê]" if c == "e" else c for c in noun)
     for noun in sorted(_LABELLED - {"n", "no", "number", "numero"}, key=len, reverse=True))
     + r")\s*(?:n°\s*|#\s*)?(\d{1,3})(?![\d.,]\d)")
+_MONTHS = frozenset("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
+                    "january february march april may june july august september october november december".split())
 _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a number and what it counts
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
 
 _YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
 _NUMBER_RE = re.compile(r"\d")
+# "plusieurs centaines d'utilisateurs", "des milliers de visiteurs" answer "combien" without digits
+_ROUGH_NUMBER_RE = re.compile(r"\b(?:dizaines?|centaines?|milliers?|millions?|milliards?|dozens|hundreds|"
+                              r"thousands|millions|billions)\b", re.I)
 _PERCENT_RE = re.compile(r"\d\s*%|\d\s*(?:pour ?cent|percent)\b", re.I)
 _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
           r"months?|years?|secondes?|seconds?")
@@ -72,8 +77,8 @@ _ASKS = {
                                ("quelle", "date"), ("what", "date"), ("depuis", "quand"), ("since", "when"),
                                ("quel", "jour"), ("what", "day"), ("which", "day")}),
     NUMBER: ({"combien", "nombre"}, {("how", "many"), ("how", "much"), ("de", "combien")}),
-    MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "argent", "price", "cost", "costs",
-             "money"}, set()),
+    MONEY: ({"montant", "prix", "cout", "coute", "couts", "tarif", "budget", "price", "cost", "costs"},
+            {("d", "argent"), ("much", "money")}),  # "combien d'argent", not "chercher de l'argent"
     TIME: ({"horaire", "horaires"}, {("quelle", "heure"), ("what", "time")}),
     PERCENT: ({"pourcentage", "percentage", "proportion"},
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
@@ -102,8 +107,8 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
-    if not _NUMBER_RE.search(text):
-        return []  # every type is stated with digits
+    if not _NUMBER_RE.search(text):  # every type but a rough number is stated with digits
+        return [NUMBER] if _ROUGH_NUMBER_RE.search(text) else []
     return [marker for marker, pattern in _STATED if pattern.search(text)]
 
 
@@ -114,6 +119,8 @@ def counted(text: str, analyzer: Analyzer) -> list[str]:
         number = match.group(1)
         if _YEAR_RE.fullmatch(number):
             continue
+        if fold(match.group(2)) in _MONTHS:
+            continue  # "17 mars" is a date, not 17 of something
         for word in match.group(2, 3):
             terms = analyzer.terms(word) if word else []
             if len(terms) != 1:
@@ -231,6 +238,8 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
             if labels_before(raw, i):
                 continue  # "module 2 take": the number names the module, it counts nothing
+            if i + 1 < len(raw) and raw[i + 1] in _MONTHS:
+                continue  # "du 17 mars": a date
             first = i + 2 if i + 1 < len(raw) and raw[i + 1] in _BETWEEN else i + 1  # "3 more years"
             for j in (first, first + 1):
                 if j >= len(raw) or raw[j] in stop:

@@ -64,6 +64,8 @@ _ORDINALS = {
     "5": ("fifth", "cinquieme", "5e", "5th"), "6": ("sixth", "sixieme", "6e", "6th"),
     "7": ("seventh", "septieme", "7e", "7th"), "8": ("eighth", "huitieme", "8e", "8th"),
     "9": ("ninth", "neuvieme", "9e", "9th"), "10": ("tenth", "dixieme", "10e", "10th")}
+_ENGLISH_OPENERS = frozenset("what which who whom whose where when why how is are was were does do did can "
+                             "could should would will has have".split())
 _SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
 _RAW_WORD = re.compile(r"\d+(?:[.,]\d+)+|[a-z0-9]+(?:[-'][a-z0-9]+)*")  # "3,8" stays one number
 
@@ -113,9 +115,14 @@ class Expander:
         return TypoIndex(vocab, self.postings.df)
 
     def language(self, raw: list[str]) -> str:
-        """'en', 'fr' or '' from the stopwords a question uses (short keyword lists have none)."""
-        en = sum(w in self._en for w in raw)
+        """'en', 'fr' or '' from the stopwords a question uses (short keyword lists have none).
+        An English question word or auxiliary that opens the question counts double: "Which
+        publisher released L'envers de la tech?" names a French title without quotes."""
+        en = sum(w in self._en for w in raw) + (bool(raw) and raw[0] in _ENGLISH_OPENERS)
         fr = sum(w in self._fr for w in raw)
+        if en and fr and self.glossary is not None:  # a mixed question: its other words vote too
+            en += sum(w in self.glossary and w not in self._french_words for w in raw)
+            fr += sum(w in self._french_words and w not in self.glossary for w in raw)
         return "en" if en > fr else "fr" if fr > en else ""
 
     def expand(self, words: list[Word], understood: Understood) -> list[Concept]:
