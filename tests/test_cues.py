@@ -29,6 +29,7 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert MONEY in markers("un budget de 3 millions d'euros, soit 12 euros par agent")
     assert MONEY not in markers("3 modules et 12 monuments")
     assert MONEY in markers("1 800 milliards d’euros annuels") and MONEY not in markers("12 millions de visiteurs")
+    assert markers("plusieurs centaines d'utilisateurs au bout d'un mois") == [NUMBER]  # a rough number
     assert TIME in markers("de 9h30 à 18h30") and TIME in markers("à 14:00")
     assert TIME not in markers("un MOOC de 30 minutes") and TIME not in markers("le 12/03/2024")
     assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
@@ -42,6 +43,7 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("En quelle année l'INR a-t-il été créé ?")) == [YEAR]
     assert asked(raw("When was the institute founded?")) == [YEAR]
     assert asked(raw("Combien d'argent les achats publics représentent-ils ?")) == [MONEY]
+    assert MONEY not in asked(raw("Pourquoi les musées doivent-ils chercher de l'argent ailleurs ?"))
     assert asked(raw("Quel jour s'est tenue la journée professionnelle ?")) == [YEAR]  # a dated passage
     assert asked(raw("On what day is the webinar?")) == [YEAR]
     assert asked(raw("Combien de monuments ont participé ?")) == [NUMBER]
@@ -87,6 +89,7 @@ def test_passages_are_marked_with_the_words_they_count() -> None:
     assert counted("créé en 2018 Paris", analyzer) == []
     # "5 ans" and "combien d'années" name the same unit
     assert counted("pendant au moins 5 ans", analyzer) == counted("pendant 2 années", analyzer) == ["#n:an"]
+    assert counted("le 17 mars, 80 places", analyzer) == ["#n:plac"]  # "17 mars" is a date
 
 
 def test_questions_name_the_words_they_want_counted() -> None:
@@ -105,6 +108,7 @@ def test_questions_name_the_words_they_want_counted() -> None:
     assert wanted("NumEcoDiag 79 critères") == ["criteres"]  # a number after a name still counts
     assert wanted("keeping a computer for 3 more years") == ["years"]
     assert wanted("En 2018, qui a créé l'INR ?") == []
+    assert wanted("combien de places pour la matinée du 17 mars") == ["places"]  # a date counts nothing
 
 
 def test_the_word_that_names_the_asked_type_is_found() -> None:

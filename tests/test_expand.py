@@ -89,6 +89,10 @@ def test_translations_of_one_word_count_once(engine: Engine) -> None:
 def test_french_questions_are_not_translated(engine: Engine) -> None:
     understood = engine.searcher.understand("comment recycler les ordinateurs portables")
     assert understood.language == "fr"
+    # an English question that names a French title without quotes is still English: its
+    # opening question word and its English words outvote "l'", "de", "la"
+    assert engine.searcher.understand("Which publisher released the book L'envers de la tech?").language == "en"
+    assert engine.searcher.understand("Quel éditeur a publié le livre L'envers de la tech ?").language == "fr"
     assert not any(a.why == "translation" for c in understood.concepts for a in c.alternatives)
 
 
