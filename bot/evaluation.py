@@ -75,8 +75,9 @@ def load_questions(path: Path) -> list[EvalQuestion]:
 
 
 def normalise(text: str) -> str:
-    """Compare phrases after folding case, accents, spaces and apostrophes (and dropping markup)."""
-    return re.sub(r"[\s'’]+", " ", fold(inline_text(text))).strip()
+    """Compare phrases after folding case, accents, spaces and apostrophes (and dropping markup,
+    including the brackets of a link the phrase cuts in half: "Designer, [Computed·By")."""
+    return re.sub(r"[\s'’]+", " ", fold(inline_text(text)).replace("[", "").replace("]", "")).strip()
 
 
 def is_correct(question: EvalQuestion, hit: dict, roots: Sequence[str]) -> bool:

@@ -68,6 +68,8 @@ def test_a_missing_questions_file(tmp_path: Path) -> None:
     ("créé en 2018", "cree en\u00a02018"),
     ("**Licence** CC BY-NC-ND 4.0", "licence cc by-nc-nd 4.0"),
     ("[le MOOC](https://x.org)", "le mooc"),
+    ("Designer d'interaction, [Computed·By", "Designer d’interaction, Computed·By"),  # half a link
+    ("Fondateur & directeur, [EPFL+ECAL Lab]", "fondateur & directeur, EPFL+ECAL Lab"),
 ])
 def test_normalise_folds_case_spaces_apostrophes_and_markup(phrase: str, text: str) -> None:
     assert normalise(phrase) == normalise(text)
