@@ -202,14 +202,17 @@ def defined_marker(terms: Sequence[str]) -> str:
 
 
 # Question words that ask what a term means; "veut dire" and "stand for" come in pairs.
-# ("Quelle loi a défini l'obsolescence programmée ?" asks for the law: the verb is left out.)
-_DEFINING_WORDS = {"definition", "definitions", "signification", "signifie", "signifient", "sigle",
-                   "acronyme", "acronym", "meaning", "mean", "means"}
+# ("Quelle loi a défini l'obsolescence programmée ?" asks for the law: the past participle is
+# left out; "comment Fabien Morf définit-il le marketing ?" asks what it is.)
+_DEFINING_WORDS = {"definition", "definitions", "definit", "definissent", "definir", "signification",
+                   "signifie", "signifient", "sigle", "acronyme", "acronym", "meaning", "mean", "means",
+                   "define", "defines"}
 _DEFINING_PAIRS = {("veut", "dire"), ("veulent", "dire"), ("stand", "for"), ("stands", "for")}
 
 
 def definition_asked(raw: Sequence[str]) -> set[str]:
     """The words of a question (folded, stopwords kept) that ask for a definition; empty if none."""
+    raw = [part for word in raw for part in word.split("-")]  # "définit-il"
     found = {w for w in raw if w in _DEFINING_WORDS}
     for pair in _DEFINING_PAIRS & set(zip(raw, raw[1:], strict=False)):
         found |= set(pair)

@@ -162,4 +162,5 @@ def test_questions_that_ask_what_a_term_means() -> None:
     assert definition_asked(raw("Que veut dire ACV ?")) == {"veut", "dire"}
     assert definition_asked(raw("What does GLAM stand for?")) == {"stand", "for"}
     assert definition_asked(raw("Quelle loi a défini l'obsolescence programmée ?")) == set()
+    assert definition_asked(raw("Comment Fabien Morf définit-il le marketing ?")) == {"definit"}
     assert definition_asked(raw("Pour qui est le MOOC ?")) == set()
