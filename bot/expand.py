@@ -64,6 +64,10 @@ _ORDINALS = {
     "5": ("fifth", "cinquieme", "5e", "5th"), "6": ("sixth", "sixieme", "6e", "6th"),
     "7": ("seventh", "septieme", "7e", "7th"), "8": ("eighth", "huitieme", "8e", "8th"),
     "9": ("ninth", "neuvieme", "9e", "9th"), "10": ("tenth", "dixieme", "10e", "10th")}
+# "Combien de personnes" is answered by a count of any kind of people.
+_PEOPLE = {"personnes", "personne", "gens", "people", "persons"}
+_PEOPLE_NOUNS = ("utilisateurs", "visiteurs", "agents", "participants", "inscrits", "apprenants", "membres",
+                 "habitants", "salariés", "collaborateurs", "élèves", "étudiants", "personnes")
 _ENGLISH_OPENERS = frozenset("what which who whom whose where when why how is are was were does do did can "
                              "could should would will has have".split())
 _SPLIT_EXPRESSIONS = {"who": ("for", "whom"), "whom": ("for", "whom"), "what": ("what", "for")}
@@ -189,10 +193,13 @@ class Expander:
             if concept is None or concept.surface.startswith("("):
                 continue
             alts = []
-            for alt in concept.alternatives:
-                marker = cues.counted_marker(alt.terms[0]) if len(alt.terms) == 1 else ""
+            counted = [(alt.terms, alt.weight) for alt in concept.alternatives]
+            if raw[i] in _PEOPLE:  # "combien de personnes": users, visitors, agents are people
+                counted += [((self.analyzer.stem(noun),), SYNONYM_WEIGHT) for noun in _PEOPLE_NOUNS]
+            for terms, weight in counted:
+                marker = cues.counted_marker(terms[0]) if len(terms) == 1 else ""
                 if marker and self.postings.df(marker) and all(a.terms != (marker,) for a in alts):
-                    alts.append(Alternative((marker,), alt.weight * COUNTED_WEIGHT, "counted", marker))
+                    alts.append(Alternative((marker,), weight * COUNTED_WEIGHT, "counted", marker))
             if alts:
                 concepts.append(Concept(f"(number of {concept.surface})", alts))
 

@@ -777,6 +777,17 @@ def test_how_many_questions_prefer_the_passage_that_counts_the_thing(tmp_path: P
         assert alternatives(engine, "How many monuments?")["(number of monuments)"] == [("counted", "#n:monu")]
 
 
+def test_how_many_people_is_answered_by_a_count_of_any_kind_of_people(tmp_path: Path) -> None:
+    notes = {"comparia.md": ("# Comparateur d'IA\nLe comparateur d'IA du ministère de la Culture compare les IA.\n\n"
+                             "## Bilan\nAprès plus de 200 000 utilisateurs en France, il s'ouvre à l'Europe.\n"),
+             "salle.md": "# Salle\nLa salle du comparateur accueille 30 tables.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        counted = alternatives(engine, "Combien de personnes ont utilisé le comparateur ?")["(number of personnes)"]
+        assert ("counted", "#n:utilisateur") in counted
+        hit = engine.ask("Combien de personnes ont utilisé le comparateur d'IA ?", 1).hits[0]
+        assert "200 000 utilisateurs" in hit.text
+
+
 def test_explain_shows_how_the_question_was_read(garden: Path, tmp_path: Path) -> None:
     env = dict(os.environ, NOTESBOT_INDEX_DIR=str(tmp_path / "cli-index"))
     out = subprocess.run(
