@@ -197,9 +197,12 @@ class Expander:
             if raw[i] in _PEOPLE:  # "combien de personnes": users, visitors, agents are people
                 counted += [((self.analyzer.stem(noun),), SYNONYM_WEIGHT) for noun in _PEOPLE_NOUNS]
             for terms, weight in counted:
-                marker = cues.counted_marker(terms[0]) if len(terms) == 1 else ""
-                if marker and self.postings.df(marker) and all(a.terms != (marker,) for a in alts):
-                    alts.append(Alternative((marker,), weight * COUNTED_WEIGHT, "counted", marker))
+                # a phrase is counted by its head noun: first in French ("deux réseaux sociaux"),
+                # last in English ("two social networks")
+                for term in dict.fromkeys((terms[0], terms[-1])):
+                    marker = cues.counted_marker(term)
+                    if self.postings.df(marker) and all(a.terms != (marker,) for a in alts):
+                        alts.append(Alternative((marker,), weight * COUNTED_WEIGHT, "counted", marker))
             if alts:
                 concepts.append(Concept(f"(number of {concept.surface})", alts))
 

@@ -777,6 +777,19 @@ def test_how_many_questions_prefer_the_passage_that_counts_the_thing(tmp_path: P
         assert alternatives(engine, "How many monuments?")["(number of monuments)"] == [("counted", "#n:monu")]
 
 
+def test_a_counted_phrase_is_counted_by_its_head_noun(tmp_path: Path) -> None:
+    """"how many social networks" is answered by "deux réseaux sociaux": the French phrase
+    `réseau social` is counted by its first word, the English one by its last."""
+    notes = {"reseaux.md": ("# Réseaux sociaux\nLes réseaux sociaux des musées, Facebook et Instagram.\n\n"
+                            "## Conseil\nAvec peu de moyens, privilégiez 2 réseaux sociaux.\n"),
+             "autre.md": "# Autre\nTrois musées et 12 salles.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        counted = alternatives(engine, "how many social networks should a museum use?")
+        assert ("counted", "#n:reseau") in counted["(number of social networks)"]
+        hit = engine.ask("how many social networks should a museum use?", 1).hits[0]
+        assert hit.heading == "Réseaux sociaux › Conseil"
+
+
 def test_how_many_people_is_answered_by_a_count_of_any_kind_of_people(tmp_path: Path) -> None:
     notes = {"comparia.md": ("# Comparateur d'IA\nLe comparateur d'IA du ministère de la Culture compare les IA.\n\n"
                              "## Bilan\nAprès plus de 200 000 utilisateurs en France, il s'ouvre à l'Europe.\n"),
