@@ -159,6 +159,8 @@ _ACRONYM_EXPANDED = re.compile(r"\b([A-Z][\w-]*[A-Z][\w-]*)\s*\(([^()\n]{5,150})
 # (Each pattern starts at a bracket or a verb: a pattern that tries every word of a passage as a
 # possible start made indexing three times slower.)
 _BRACKETED_TERM = re.compile(r"(?<=\w)\s?\(\s*([^()\n]{2,40}?)\s*\)")
+_DEFINING_VERBS = ("désigne", "signifie", "se définit", "est défini", "veut dire", "correspond à", "stand",
+                   "refer", "is defined")
 _DEFINING_VERB = re.compile(r"(?<=\w),?\s+(?:désigne|signifie|se définit|est défini|veut dire|"
                             r"correspond à|stands? for|refers? to|is defined)\b", re.I)
 _LAST_WORDS = re.compile(r"(?:[^\W\d_][\w’'-]*\s+){0,2}[^\W\d_][\w’'-]*$")
@@ -172,20 +174,25 @@ def defined(text: str, analyzer: Analyzer) -> list[str]:
     several words gets one per word and one for the whole ("(Green for IT)" -> "#d:green+it")."""
     # "Term : text" lines define in a glossary (three or more such lines) or for an acronym ("ACV :
     # analyse du cycle de vie"); elsewhere they state facts ("Lieu : Paris", "Objectif : …").
-    lines = [(term, definition) for term, definition in _GLOSSARY_LINE.findall(text)
+    # (each pattern runs only on a text with its telltale character: most passages have none)
+    lines = [(term, definition) for term, definition in (_GLOSSARY_LINE.findall(text) if ":" in text else ())
              if len(term.split()) <= 4 and len(definition.split()) >= 2]
     glossary = sum(len(definition.split()) >= 4 for _, definition in lines) >= 3
     terms = [term for term, definition in lines if _ACRONYM.fullmatch(term)
              or glossary and len(definition.split()) >= 4]
-    terms += [m.group(1) for m in _ACRONYM_EXPANDED.finditer(text)]
-    # a bracketed name or acronym after what it means: "(Green for IT)", "(RGESN)"; not "(lien ici)"
-    terms += [m.group(1) for m in _BRACKETED_TERM.finditer(text)
-              if m.group(1)[0].isupper() and len(m.group(1).split()) <= 4 and not _NUMBER_RE.search(m.group(1))]
-    for verb in _DEFINING_VERB.finditer(text):  # the (up to three) words before the verb
-        before = _LAST_WORDS.search(text, max(0, verb.start() - 80), verb.start())
-        if before:
-            terms.append(before.group(0))
-    terms += [m.group(1) for m in _DEFINITION_OF.finditer(text)]
+    if "(" in text:
+        terms += [m.group(1) for m in _ACRONYM_EXPANDED.finditer(text)]
+        # a bracketed name or acronym after what it means: "(Green for IT)", "(RGESN)"; not "(lien ici)"
+        terms += [m.group(1) for m in _BRACKETED_TERM.finditer(text) if m.group(1)[0].isupper()
+                  and len(m.group(1).split()) <= 4 and not _NUMBER_RE.search(m.group(1))]
+    lowered = text.lower()
+    if any(verb in lowered for verb in _DEFINING_VERBS):
+        for verb in _DEFINING_VERB.finditer(text):  # the (up to three) words before the verb
+            before = _LAST_WORDS.search(text, max(0, verb.start() - 80), verb.start())
+            if before:
+                terms.append(before.group(0))
+    if "finition" in lowered:
+        terms += [m.group(1) for m in _DEFINITION_OF.finditer(text)]
     found: list[str] = []
     for term in terms:
         words = analyzer.terms(term)

@@ -127,7 +127,9 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     # what the passage is ("Module 2" in a title or heading), or presents ("Module 3 - …" in a list)
     labels = cues.labelled(" . ".join([title, *heading]), analyzer)
     labels += [m for m in cues.labelled(text, analyzer, units_only=True) if m not in labels]
-    terms += analyzer.terms(" ".join(key_words(text)))
+    keys = key_words(text)
+    if keys:
+        terms += analyzer.terms(" ".join(keys))
     return (terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
             + cues.defined(text, analyzer))
 
