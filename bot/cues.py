@@ -155,18 +155,18 @@ def labelled(text: str, analyzer: Analyzer, units_only: bool = False) -> list[st
 # after what it means ("réduire l'empreinte du numérique (Green for IT)"), a verb that defines
 # ("l'énergie grise désigne…") and "la définition de la numérisation".
 _GLOSSARY_LINE = re.compile(r"^[\s*•-]*([^\W\d_][^:\n]{0,48}?)\s*:\s*(\S[^\n]*)", re.M)
-_ACRONYM_EXPANDED = re.compile(r"\b([A-Z][\w-]*[A-Z][\w-]*)\s*\(([^()\n]{5,150})\)")
+_ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z][\w-]*")
+_ACRONYM_EXPANDED = re.compile(rf"\b({_ACRONYM.pattern})\s*\(([^()\n]{{5,150}})\)")
 # (Each pattern starts at a bracket or a verb: a pattern that tries every word of a passage as a
 # possible start made indexing three times slower.)
 _BRACKETED_TERM = re.compile(r"(?<=\w)\s?\(\s*([^()\n]{2,40}?)\s*\)")
-_DEFINING_VERBS = ("désigne", "signifie", "se définit", "est défini", "veut dire", "correspond à", "stand",
-                   "refer", "is defined")
-_DEFINING_VERB = re.compile(r"(?<=\w),?\s+(?:désigne|signifie|se définit|est défini|veut dire|"
-                            r"correspond à|stands? for|refers? to|is defined)\b", re.I)
+# Verbs that define the words before them; the list also says which passages are worth the regex.
+_DEFINING_VERBS = ("désigne", "signifie", "se définit", "est défini", "veut dire", "correspond à", "stand for",
+                   "stands for", "refer to", "refers to", "is defined")
+_DEFINING_VERB = re.compile(rf"(?<=\w),?\s+(?:{'|'.join(map(re.escape, _DEFINING_VERBS))})\b", re.I)
 _LAST_WORDS = re.compile(r"(?:[^\W\d_][\w’'-]*\s+){0,2}[^\W\d_][\w’'-]*$")
 _DEFINITION_OF = re.compile(r"\bd[ée]finition (?:de la |de l['’]|du |des |de |d['’]|of (?:the )?)"
                             r"((?:[^\W\d_][\w’'-]*\s*){1,2})", re.I)
-_ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z][\w-]*")
 
 
 def defined(text: str, analyzer: Analyzer) -> list[str]:
