@@ -27,7 +27,7 @@ from bot.search import Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
-from bot.typos import TypoIndex, doubling
+from bot.typos import TypoIndex, doubled_spellings, doubling
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
@@ -470,20 +470,16 @@ class Expander:
         for relative in family[:FAMILY_SIZE]:
             concept.alternatives.append(Alternative((relative,), FAMILY_WEIGHT, "family", relative))
 
-    def _redoubled(self, surface: str) -> str | None:
+    def _redoubled(self, surface: str, term: str) -> str | None:
         """The term of the word with a letter doubled or undoubled (the commonest slip), when the
-        notes have it: "colectivités" is "collectivités". Stems are compared after the fix, since
-        the stemmer cuts a misspelt word elsewhere (colect, not collectivit)."""
+        notes use it more: "colectivités" is "collectivités". Stems are compared after the fix,
+        since the stemmer cuts a misspelt word elsewhere (colect, not collectivit)."""
         if len(surface) < 5 or not surface.isalpha():
             return None
-        best, best_df = None, 0
-        for spelling in doubled_spellings(surface):
-            for variant in (spelling, *accent_spellings(spelling)):
-                term = self.analyzer.stem(variant)
-                df = self.postings.df(term)
-                if df > best_df:
-                    best, best_df = term, df
-        return best
+        spellings = [variant for spelling in doubled_spellings(surface)
+                     for variant in (spelling, *accent_spellings(spelling))]
+        found = self._more_used_stem(spellings, term)
+        return found[0] if found else None
 
     def _add_typos(self, concept: Concept) -> None:
         """A word unknown to the index (or very rare beside a common neighbour) gets neighbours."""
@@ -498,7 +494,7 @@ class Expander:
         if df > RARE_DF or concept.surface in self._french_words:
             return  # a real French word ("vieux"), however rare in the notes, is no slip for "mieux"
         surface = concept.surface
-        redoubled = self._redoubled(surface) if not df else None
+        redoubled = self._redoubled(surface, term) if not df else None
         if redoubled is not None:  # "colectivités": its stem (colect) is one edit from "collecte"
             concept.alternatives.append(Alternative((redoubled,), TYPO_WEIGHT[1], "typo", f"{redoubled} (1 edit)"))
             return
@@ -526,14 +522,6 @@ class Expander:
             concept.alternatives.append(
                 Alternative((word,), TYPO_WEIGHT[distance] / doubt, "typo", f"{word} ({distance} edit"
                             f"{'s' if distance > 1 else ''})"))
-
-
-def doubled_spellings(word: str) -> list[str]:
-    """The word with one letter doubled or one double letter made single: "colectivites" ->
-    "ccolectivites", "collectivites"…; "addresse" -> "adresse"."""
-    out = [word[: i + 1] + word[i:] for i in range(len(word)) if word[i].isalpha()]
-    out += [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
-    return list(dict.fromkeys(out))
 
 
 def _shared_prefix(a: str, b: str) -> int:

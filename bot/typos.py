@@ -38,6 +38,14 @@ def doubling(a: str, b: str) -> bool:
                for i in range(1, len(longer)))
 
 
+def doubled_spellings(word: str) -> list[str]:
+    """The word with one letter doubled or one double letter made single: "colectivites" ->
+    "ccolectivites", "collectivites"…; "addresse" -> "adresse"."""
+    out = [word[: i + 1] + word[i:] for i in range(len(word)) if word[i].isalpha()]
+    out += [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
+    return list(dict.fromkeys(out))
+
+
 def allowed_edits(word: str) -> int:
     """Like Meilisearch: no typo under 4 letters, one up to 7, two from 8."""
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
