@@ -91,7 +91,7 @@ _ASKS = {
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
 _TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time",
-               "argent", "money"}
+               "argent", "money", "part", "share"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}

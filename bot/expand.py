@@ -23,7 +23,7 @@ from bot.analysis import Analyzer, Word, fold, lower, prepared, stopwords, strip
 from bot.glossary import Glossary
 from bot.index import Postings
 from bot.query import without_quotes
-from bot.search import Alternative, Concept, Understood
+from bot.search import DOMAIN, Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
@@ -46,6 +46,8 @@ FAMILY_SHORTER = 2
 FAMILY_WEIGHT = 0.5
 FAMILY_SIZE = 3
 _ACCENTED_E = ("e", "é", "è")
+# A domain's own name alone ("mentor" for "mentor.gouv.fr"), where a passage lacks the whole domain.
+DOMAIN_NAME_WEIGHT = 0.8
 CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
 # the question's other words (a note's introduction does): the marker weighs like three words.
@@ -140,6 +142,8 @@ class Expander:
             concepts = self._translated(raw, words, understood, expressions_only=True)
         else:
             concepts = [Concept.of_word(w) for w in words]
+        concepts = self._domains_as_one(understood.text, concepts)
+        concepts = self._compounds_as_one(words, concepts)
         if self.options.synonyms:
             concepts = self._with_synonyms(concepts)
         for concept in concepts:  # each step leaves a word alone once an earlier one understood it
@@ -155,6 +159,44 @@ class Expander:
         self._add_cues(raw, concepts)
         # "veut dire" is a locution the analysis drops, so it is looked for in the text as typed
         self._add_definition(_RAW_WORD.findall(fold(understood.text).replace("'", " ")), concepts)
+        return concepts
+
+    def _domains_as_one(self, text: str, concepts: list[Concept]) -> list[Concept]:
+        """A domain name ("ecoresponsable.numerique.gouv.fr") is one notion, looked for as its
+        words together: as four concepts, its rare parts ("gouv", "fr") outweighed the rest of
+        the question, and any page naming the site came first."""
+        for match in DOMAIN.finditer(text):
+            parts = fold(match.group(0)).split(".")
+            terms = tuple(self.analyzer.terms(" ".join(parts)))
+            at = [i for i, c in enumerate(concepts) if c.surface in parts and len(c.alternatives) == 1]
+            if len(terms) < 2 or len(at) < 2:
+                continue
+            whole = Concept(fold(match.group(0)), [Alternative(terms, 1.0, "word", match.group(0))])
+            name = next(p for p in parts if p != "www")  # "mentor" in "mentor.gouv.fr" says most
+            own = tuple(self.analyzer.terms(name))
+            if len(own) == 1 and self.postings.df(own[0]):
+                whole.alternatives.append(Alternative(own, DOMAIN_NAME_WEIGHT, "word", name))
+            concepts = [whole if i == at[0] else c for i, c in enumerate(concepts) if i == at[0] or i not in at]
+        return concepts
+
+    def _compounds_as_one(self, words: list[Word], concepts: list[Concept]) -> list[Concept]:
+        """A hyphenated word ("ADEME-Arcep", "éco-conception") is one notion: its parts and its
+        whole are alternatives of one concept, not three concepts that count it three times."""
+        spans: dict[tuple[int, int], list[Word]] = {}
+        for word in words:
+            spans.setdefault((word.start, word.end), []).append(word)
+        for group in spans.values():
+            if len(group) < 3:
+                continue
+            *parts, whole = group
+            at = [i for i, c in enumerate(concepts) if len(c.alternatives) == 1
+                  and c.surface in {w.surface for w in group}]
+            if len(at) != len(group):
+                continue
+            merged = Concept(whole.surface, [Alternative((whole.term,), 1.0, "word", whole.surface),
+                                             Alternative(tuple(w.term for w in parts), 1.0, "word",
+                                                         " ".join(w.surface for w in parts))])
+            concepts = [merged if i == at[0] else c for i, c in enumerate(concepts) if i == at[0] or i not in at]
         return concepts
 
     def _add_number_forms(self, raw: list[str], concepts: list[Concept]) -> None:

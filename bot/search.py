@@ -32,7 +32,7 @@ NAME_CONTEXT = 0.8
 # 3 lets a long note that names every question word somewhere fill the answer.
 PER_NOTE = 2
 LATER_SHARE = 0.6  # a note's further passages come before passages scoring under 0.6 of theirs
-_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
+DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 
 
@@ -129,7 +129,7 @@ class Searcher:
             understood.concepts = [Concept.of_word(w) for w in words]
         names = _names(parsed.text)
         for concept in understood.concepts:
-            concept.named = bool(names) and all(w in names for w in concept.surface.split())
+            concept.named = bool(names) and all(w in names for w in concept.surface.replace(".", " ").split())
         return understood
 
     def search(self, question: str, k: int = 5) -> SearchResult:
@@ -354,7 +354,7 @@ def _names(text: str) -> set[str]:
     Dorville", "the NumEco path"), and the words of a domain name; acronyms in capitals ("INR")
     name notes and common things alike ("MOOC"), so they are left out."""
     names = set()
-    for match in _DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
+    for match in DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
         names |= set(fold(match.group(0)).split("."))
     for match in _NAME.finditer(text):
         if not match.group(0).isupper():

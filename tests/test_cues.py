@@ -121,7 +121,10 @@ def test_the_word_that_names_the_asked_type_is_found() -> None:
     assert naming("What year was it founded?") == ["year"]
     assert naming("À quelle heure commence la journée ?") == ["heure"]
     assert naming("Depuis quand la loi existe-t-elle ?") == ["depuis"]
+    assert naming("What share of the impact comes from devices?") == ["share"]  # "65 à 90 %"
+    assert naming("Quelle part des émissions vient des terminaux ?") == ["part"]
     assert naming("Une année de formation") == []
+    assert naming("la part du numérique") == []
     assert naming("le temps de calcul") == []
 
 
