@@ -89,10 +89,11 @@ def split_note(note: Note, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WO
     prefix = _front_matter_lines(note)
     passages += _windows(note, (), "", prefix + [""] + _lines(intro), extract_links(intro), window, overlap)
     stack: list[tuple[int, str, str]] = []  # (level, text, anchor)
+    lead = _leading_heading(headings, intro)
     for i, heading in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(body)
         section = body[heading.end : end]
-        while stack and stack[-1][0] >= heading.level:
+        while stack and stack[-1][0] >= heading.level and not (lead and len(stack) == 1):
             stack.pop()
         stack.append((heading.level, heading.text, anchors[i]))
         path = tuple(text for _, text, _ in stack if text)
@@ -103,6 +104,15 @@ def split_note(note: Note, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WO
     if not passages and note.title:  # front matter only: still findable by its title
         passages.append(Passage(note, (), "", note.title))
     return passages
+
+
+def _leading_heading(headings: list[_Heading], intro: str) -> bool:
+    """Whether the note opens with a heading that stands above the rest although its level is
+    lower: a MuseumXTD resource note opens with the article's `### [Title](url)`, then its
+    `## À retenir`. Its sections are the article's, so their heading path starts with it."""
+    if len(headings) < 2 or intro.strip():
+        return False
+    return all(h.level > 1 for h in headings[1:]) and any(h.level < headings[0].level for h in headings[1:])
 
 
 def _anchors(note: Note, headings: list[_Heading]) -> list[str]:

@@ -49,9 +49,23 @@ Texte B.
 
 
 def test_headings_that_skip_levels_and_closing_hashes() -> None:
-    body = "#### Intervenant ####\nNom.\n## Forum\nDate.\n#### Session\nHeure.\n"
+    body = "Programme.\n#### Intervenant ####\nNom.\n## Forum\nDate.\n#### Session\nHeure.\n"
     assert [p.heading for p in split_note(note(body))] == [
-        ("Intervenant",), ("Forum",), ("Forum", "Session")]
+        (), ("Intervenant",), ("Forum",), ("Forum", "Session")]
+
+
+def test_a_note_that_opens_with_a_deeper_heading_is_under_it() -> None:
+    """A MuseumXTD resource note opens with the article's `### [Title](url)` and a summary, then
+    `## À retenir`: what the article says is under its title, whatever the levels, so both
+    passages name it (the summary had outweighed the list that answers)."""
+    body = "### [L'article](https://a.org)\nRésumé.\n## À retenir\n- Un point.\n## Liens\n### Vidéo\nURL.\n"
+    assert [p.heading for p in split_note(note(body))] == [
+        ("L'article",), ("L'article", "À retenir"), ("L'article", "Liens"), ("L'article", "Liens", "Vidéo")]
+    assert [p.anchor for p in split_note(note(body))] == ["larticle", "a-retenir", "liens", "video"]
+    # not when text comes first, nor when a later heading is a level-1 title
+    assert split_note(note("Avant.\n### A\nx\n## B\ny\n"))[-1].heading == ("B",)
+    assert split_note(note("### A\nx\n# B\ny\n"))[-1].heading == ("B",)
+    assert split_note(note("## A\nx\n## B\ny\n"))[-1].heading == ("B",)
 
 
 def test_html_headings_including_accordion_titles() -> None:
