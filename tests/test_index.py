@@ -10,6 +10,8 @@ from rank_bm25 import BM25Okapi
 
 import bot.index as index_module
 from bot.index import (
+    K1,
+    B,
     Postings,
     TermCounts,
     Vocabulary,
@@ -79,12 +81,12 @@ def random_questions(seed: int, docs: list[list[str]], count: int) -> list[list[
 @pytest.mark.parametrize("query", EDGE_QUERIES)
 def test_scores_equal_rank_bm25_on_edge_cases(query):
     ours = postings_for(EDGE_CORPUS).get_scores(query)
-    assert np.array_equal(ours, BM25Okapi(EDGE_CORPUS).get_scores(query))
+    assert np.array_equal(ours, BM25Okapi(EDGE_CORPUS, k1=K1, b=B).get_scores(query))
 
 
 def test_edge_case_statistics():
     postings = postings_for(EDGE_CORPUS)
-    reference = BM25Okapi(EDGE_CORPUS)
+    reference = BM25Okapi(EDGE_CORPUS, k1=K1, b=B)
     assert postings.idf[postings.term_ids["moitie"]] == 0.0  # in exactly half: weight 0
     assert reference.idf["commun"] == postings.idf[postings.term_ids["commun"]]
     assert postings.idf[postings.term_ids["commun"]] == pytest.approx(0.25 * reference.average_idf)
@@ -97,7 +99,7 @@ def test_edge_case_statistics():
 def test_scores_equal_rank_bm25_on_random_corpora():
     for seed in range(3):
         docs = random_corpus(seed, 300, 400)
-        postings, reference = postings_for(docs), BM25Okapi(docs)
+        postings, reference = postings_for(docs), BM25Okapi(docs, k1=K1, b=B)
         for query in random_questions(seed, docs, 60):
             assert np.array_equal(postings.get_scores(query), reference.get_scores(query)), query
 
@@ -111,7 +113,7 @@ def test_top_k_is_a_stable_sort_of_rank_bm25(monkeypatch, pruning):
         monkeypatch.setattr(index_module, "COMMON_SHARE", 1 / 64)
         monkeypatch.setattr(index_module, "KEEP_AT_MOST", 8)
     docs = random_corpus(11, 800, 600)
-    postings, reference = postings_for(docs), BM25Okapi(docs)
+    postings, reference = postings_for(docs), BM25Okapi(docs, k1=K1, b=B)
     for query in random_questions(5, docs, 300):
         scores = reference.get_scores(query)
         for k in (1, 5, 12):
@@ -119,7 +121,7 @@ def test_top_k_is_a_stable_sort_of_rank_bm25(monkeypatch, pruning):
 
 
 def test_top_k_on_edge_cases_and_ties():
-    postings, reference = postings_for(EDGE_CORPUS), BM25Okapi(EDGE_CORPUS)
+    postings, reference = postings_for(EDGE_CORPUS), BM25Okapi(EDGE_CORPUS, k1=K1, b=B)
     for query in EDGE_QUERIES:
         assert postings.top_k(query, 10) == reference_top(reference.get_scores(query), 10)
     velo = postings.top_k(["velo"], 2)
@@ -130,7 +132,7 @@ def test_top_k_on_edge_cases_and_ties():
 
 def test_weighted_terms_and_allowed_passages(monkeypatch):
     docs = random_corpus(3, 500, 300)
-    postings, reference = postings_for(docs), BM25Okapi(docs)
+    postings, reference = postings_for(docs), BM25Okapi(docs, k1=K1, b=B)
     allowed = np.random.default_rng(0).random(len(docs)) < 0.6
     for prune_from in (0, 10**12):
         monkeypatch.setattr(index_module, "PRUNE_FROM", prune_from)
@@ -208,3 +210,10 @@ def test_vocabulary_lists_the_terms_with_a_prefix() -> None:
     assert vocab.with_prefix("certif") == ["certif", "certifi", "certifiant", "certificat"]
     assert vocab.with_prefix("certif", limit=2) == ["certif", "certifi"]
     assert vocab.with_prefix("zè") == ["zèbre"] and vocab.with_prefix("zz") == [] and vocab.with_prefix("a") == []
+
+
+def test_the_parity_holds_with_rank_bm25s_own_defaults() -> None:
+    """notesbot's k1 and b are its own (see the README), but the formula is BM25Okapi's whatever they are."""
+    postings = build_postings(TermCounts.from_tokens(EDGE_CORPUS), k1=1.5, b=0.75)
+    for word in ("velo", "commun", "moitie", "bus"):
+        assert np.array_equal(postings.get_scores([word]), BM25Okapi(EDGE_CORPUS).get_scores([word]))
