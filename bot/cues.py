@@ -84,14 +84,14 @@ _ASKS = {
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
     DURATION: ({"duree", "durer", "dure", "long"},
                {("combien", "temps"), ("combien", "temp"), ("how", "long"), ("how", "often"),
-                ("quelle", "frequence")}),
+                ("quelle", "frequence"), ("quel", "age"), ("what", "age")}),
 }
 
 
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
 _TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time",
-               "argent", "money", "part", "share"}
+               "argent", "money", "part", "share", "age"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}

@@ -50,6 +50,8 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("How many criteria does the RGESN have?")) == [NUMBER]
     assert asked(raw("Combien de temps dure le module ?")) == [DURATION]
     assert asked(raw("How long does module 1 take?")) == [DURATION]
+    assert asked(raw("la génération Z, en dessous de quel âge ?")) == [DURATION]  # "moins de 25 ans"
+    assert asked(raw("What age are the visitors?")) == [DURATION]
     assert asked(raw("What share of emissions does digital account for?")) == [PERCENT]
     assert asked(raw("Quelle part des émissions ?")) == [PERCENT]
     assert asked(raw("Quel montant de financement peut-on obtenir ?")) == [MONEY]
@@ -123,6 +125,7 @@ def test_the_word_that_names_the_asked_type_is_found() -> None:
     assert naming("Depuis quand la loi existe-t-elle ?") == ["depuis"]
     assert naming("What share of the impact comes from devices?") == ["share"]  # "65 à 90 %"
     assert naming("Quelle part des émissions vient des terminaux ?") == ["part"]
+    assert naming("À quel âge ?") == ["age"]  # "un matériel âgé de 5 ans" is no answer
     assert naming("Une année de formation") == []
     assert naming("la part du numérique") == []
     assert naming("le temps de calcul") == []
