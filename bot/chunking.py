@@ -112,7 +112,7 @@ def _leading_heading(headings: list[_Heading], intro: str) -> bool:
     `## À retenir`. Its sections are the article's, so their heading path starts with it."""
     if len(headings) < 2 or intro.strip():
         return False
-    return all(h.level > 1 for h in headings[1:]) and any(h.level < headings[0].level for h in headings[1:])
+    return any(h.level < headings[0].level for h in headings[1:])
 
 
 def _anchors(note: Note, headings: list[_Heading]) -> list[str]:

@@ -62,9 +62,9 @@ def test_a_note_that_opens_with_a_deeper_heading_is_under_it() -> None:
     assert [p.heading for p in split_note(note(body))] == [
         ("L'article",), ("L'article", "À retenir"), ("L'article", "Liens"), ("L'article", "Liens", "Vidéo")]
     assert [p.anchor for p in split_note(note(body))] == ["larticle", "a-retenir", "liens", "video"]
-    # not when text comes first, nor when a later heading is a level-1 title
+    # some notes write "# A retenir"; not when text comes first, nor between headings of one level
+    assert split_note(note("### A\nx\n# A retenir\ny\n"))[-1].heading == ("A", "A retenir")
     assert split_note(note("Avant.\n### A\nx\n## B\ny\n"))[-1].heading == ("B",)
-    assert split_note(note("### A\nx\n# B\ny\n"))[-1].heading == ("B",)
     assert split_note(note("## A\nx\n## B\ny\n"))[-1].heading == ("B",)
 
 
