@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 # "…", French « … » and typographic “…” quotes alike (phones and French keyboards type them).
 _PHRASE = re.compile(r'(?:(?<=\s)|^)(?:"([^"]+)"|«\s*([^«»]+?)\s*»|“([^“”]+)”)(?=\s|$|[?!.,;:])')
 # A quoted title in single quotes: 'La vérité sur l'empreinte carbone' (its apostrophes are
-# followed by a letter, its closing quote is not).
+# followed by a letter, its closing quote is not). From SINGLE_QUOTED_TITLE words on, it is a
+# phrase too: 'numérique' rather than 'digital' quotes words, not a title.
 _SINGLE_QUOTED = re.compile(r"(?:(?<=\s)|^)'(.+?)'(?=\s|$|[?!.,;:])")
+SINGLE_QUOTED_TITLE = 3
 _EXCLUDE = re.compile(r"(?:(?<=\s)|^)-([^\W\d_][\w'’-]*)")
 _TAG = re.compile(r"(?:(?<=\s)|^)tag:([^\s,]+)", re.I)
 
@@ -29,6 +31,7 @@ def parse_question(question: str) -> ParsedQuestion:
     tags = [t.lstrip("#") for t in _TAG.findall(text)]
     text = _TAG.sub(" ", text)
     phrases = [p.strip() for found in _PHRASE.findall(text) for p in found if p.strip()]
+    phrases += [p for p in _SINGLE_QUOTED.findall(text) if len(p.split()) >= SINGLE_QUOTED_TITLE]
     text = _PHRASE.sub(lambda m: " " + (m.group(1) or m.group(2) or m.group(3)) + " ", text)
     excluded = _EXCLUDE.findall(text)
     if excluded and not _EXCLUDE.sub(" ", text).strip():

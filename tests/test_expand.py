@@ -315,6 +315,19 @@ def test_french_and_typographic_quotes_mark_phrases_too() -> None:
     assert parse_question("le module « gestion responsable » ?").text == "le module gestion responsable ?"
 
 
+def test_a_title_in_single_quotes_is_a_phrase() -> None:
+    """English questions quote French titles in single quotes: three words or more are a title;
+    one or two ('numérique' rather than 'digital') are words, and elisions are no quotes."""
+    from bot.query import parse_question
+
+    question = "Who spoke on the podcast 'Le numérique dans tous ses états'?"
+    assert parse_question(question).phrases == ["Le numérique dans tous ses états"]
+    assert parse_question("Who wrote 'La vérité sur l'empreinte carbone'?").phrases == [
+        "La vérité sur l'empreinte carbone"]
+    assert parse_question("use 'numérique' rather than 'digital'?").phrases == []
+    assert parse_question("qu'est-ce que l'INR fait pour l'État ?").phrases == []
+
+
 @contextmanager
 def garden_of(tmp_path: Path, notes: dict[str, str], fillers: int = 0) -> Iterator[Engine]:
     """An engine on these notes, plus `fillers` unrelated ones so that BM25's rarity means something."""
