@@ -30,6 +30,13 @@ _NUMBER_WORDS = frozenset(
 # A number, then the word it counts, and maybe the next one ("trois grands axes", "3 ingrédients clés").
 _COUNT_RE = re.compile(rf"(?<![\w.,])(\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
                        r"\s+([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?")
+# Adjectives that come before the noun counted: "quatre grands types" counts types, not "3 grands
+# enjeux"; "the three key ingredients" counts ingredients.
+_BEFORE_NOUN = frozenset(
+    "grand grande grands grandes petit petite petits petites principal principale principaux principales "
+    "nouveau nouvel nouvelle nouveaux nouvelles gros grosse grosses bon bonne bons bonnes meilleur "
+    "meilleure meilleurs meilleures autre autres differents differentes premiers premieres derniers "
+    "dernieres main key big major new other different biggest largest best".split())
 # Nouns that a number names rather than counts: "module 2", "épisode 6", "article 4".
 _LABELLED = frozenset(
     "module modules episode saison article chapitre partie etape niveau version numero tome volume "
@@ -242,9 +249,9 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
     for i, word in enumerate(raw):
         if word in ("combien", "nombre") and i + 2 < len(raw) and raw[i + 1] in ("de", "d"):
             if raw[i + 2] not in ("temps", "temp", "fois"):  # "combien de temps" asks for a duration
-                wanted.append(i + 2)
+                wanted.append(i + 3 if raw[i + 2] in _BEFORE_NOUN and i + 3 < len(raw) else i + 2)
         elif word == "many" and i and raw[i - 1] == "how":
-            wanted.append(i + 1)
+            wanted.append(i + 2 if raw[i + 1] in _BEFORE_NOUN and i + 2 < len(raw) else i + 1)
         elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
             if labels_before(raw, i):
                 continue  # "module 2 take": the number names the module, it counts nothing
@@ -254,7 +261,8 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
             for j in (first, first + 1):
                 if j >= len(raw) or raw[j] in stop:
                     break
-                wanted.append(j)
+                if raw[j] not in _BEFORE_NOUN:
+                    wanted.append(j)
     return [i for i in dict.fromkeys(wanted) if i < len(raw)]
 
 
