@@ -214,6 +214,15 @@ def test_a_word_is_not_a_synonym_of_another_through_a_shared_stem(engine: Engine
     assert all(why != "synonym" for why, _ in alternatives(engine, "date du don").get("date", []))
 
 
+def test_organised_is_no_company(tmp_path: Path) -> None:
+    """"organisation" shares its stem with "organisé": the default group is one-way
+    (entreprise, société => organisation), so "qui a organisé" does not look for companies."""
+    notes = {"a.md": "# Atelier\nL'atelier est organisé par une entreprise, une société, une organisation.\n"}
+    with garden_of(tmp_path, notes, fillers=4) as engine:
+        assert all(why != "synonym" for why, _ in alternatives(engine, "qui a organisé l'atelier")["organise"])
+        assert ("synonym", "organis") in alternatives(engine, "une entreprise")["entreprise"]
+
+
 def test_default_synonym_phrases_are_not_read_as_a_common_word() -> None:
     """Stopwords fall out of a phrase: "en direct" is read as "direct", the stem of "direction",
     and "sans frais" as "frais" (costs). Such an entry must be one-way or not there at all; the
