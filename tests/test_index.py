@@ -210,10 +210,3 @@ def test_vocabulary_lists_the_terms_with_a_prefix() -> None:
     assert vocab.with_prefix("certif") == ["certif", "certifi", "certifiant", "certificat"]
     assert vocab.with_prefix("certif", limit=2) == ["certif", "certifi"]
     assert vocab.with_prefix("zè") == ["zèbre"] and vocab.with_prefix("zz") == [] and vocab.with_prefix("a") == []
-
-
-def test_the_parity_holds_with_rank_bm25s_own_defaults() -> None:
-    """notesbot's k1 and b are its own (see the README), but the formula is BM25Okapi's whatever they are."""
-    postings = build_postings(TermCounts.from_tokens(EDGE_CORPUS), k1=1.5, b=0.75)
-    for word in ("velo", "commun", "moitie", "bus"):
-        assert np.array_equal(postings.get_scores([word]), BM25Okapi(EDGE_CORPUS).get_scores([word]))
