@@ -31,6 +31,10 @@ NAME_CONTEXT = 0.8
 # Passages of one note before any other note's. 1 loses answers that are a note's second passage;
 # 3 lets a long note that names every question word somewhere fill the answer.
 PER_NOTE = 2
+# Two passages of one note within 10% of each other: the one that matches more of the question
+# itself (not through its note) comes first. The note's opening passage, short and titled, had
+# beaten the "À retenir" list that holds the answer word.
+SAME_NOTE_TIE = 0.1
 LATER_SHARE = 0.6  # a note's further passages come before passages scoring under 0.6 of theirs
 DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
@@ -97,6 +101,7 @@ class Hit:
     record: dict
     coverage: float  # share of the question's weight this passage matched
     phrase: bool = False
+    own: float = 0.0  # the share it matched itself, without what its note says
 
 
 @dataclass
@@ -152,25 +157,28 @@ class Searcher:
             candidates = candidates[allowed[candidates]]
         if not len(candidates):
             return []
-        scores, matched = self._combine(candidates, parts)
+        scores, matched, own = self._combine(candidates, parts)
         if total_weight > 0:
             matched /= total_weight
+            own /= total_weight
             scores = scores * np.minimum(matched, 1.0) ** COVERAGE_POWER
         order = _best_first(candidates, scores, max(50, 10 * k))
-        hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i])) for i in order]
+        hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i]), own=float(own[i]))
+                for i in order]
         if understood.phrases:
-            hits = self._phrases_first(hits, understood.phrases)
+            hits = self._few_per_note(self._phrases_first(hits, understood.phrases))
         else:
             hits = self._lead_for_title(hits, understood)
             hits = self._section_start_on_ties(hits, max(k, 5))
-        hits = self._few_per_note(hits)[:k]
+            hits = self._own_words_first(self._few_per_note(hits), max(k, 5))
+        hits = hits[:k]
         for hit in hits:
             hit.record = hit.record or self.files.passage(hit.passage)
         return hits
 
-    def _combine(self, candidates: np.ndarray,
-                 parts: list[tuple[float, tuple | None, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and covered weight of the candidates, concept by concept.
+    def _combine(self, candidates: np.ndarray, parts: list[tuple[float, tuple | None, float]]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scores, covered weight and weight covered by the passage itself, concept by concept.
 
         A passage also inherits a share of what the rest of its note says about a concept (the
         note names the institute in its introduction, the passage gives the figure), so a
@@ -179,6 +187,7 @@ class Searcher:
         """
         scores = np.zeros(len(candidates))
         matched = np.zeros(len(candidates))
+        matched_own = np.zeros(len(candidates))
         doc_note = self.files.doc_note
         cand_notes = np.asarray(doc_note[candidates])
         for weight, got, context in parts:
@@ -191,6 +200,7 @@ class Searcher:
             own[pos[found]] = vals[found]
             covered = np.zeros(len(candidates))
             covered[pos[found]] = credit[found]
+            matched_own += weight * (own > 0)
             contribution = own
             if context > 0:
                 inherited = context * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
@@ -198,7 +208,7 @@ class Searcher:
                 covered = np.maximum(covered, context * (inherited > 0))
             scores += contribution
             matched += weight * covered
-        return scores, matched
+        return scores, matched, matched_own
 
     def _concept_weight(self, concept: Concept) -> float:
         """idf of the concept's best-known term; an unknown word weighs like a rare one."""
@@ -311,6 +321,20 @@ class Searcher:
                         and self.files.doc_note[other.passage] == self.files.doc_note[hit.passage]
                         and self._heading(other) == self._heading(hit)):  # records only for such pairs
                     out.insert(i, out.pop(j))
+                    break
+        return out
+
+    def _own_words_first(self, hits: list[Hit], top: int) -> list[Hit]:
+        """Two passages of one note within SAME_NOTE_TIE of each other in the first `top`: the one
+        that matches more of the question itself comes first (a note's passages all inherit
+        what the note says, so only their own words tell them apart)."""
+        out = list(hits)
+        for i in range(min(top, len(out))):
+            for j in range(i + 1, min(top, len(out))):
+                a, b = out[i], out[j]
+                if (b.score >= a.score * (1 - SAME_NOTE_TIE) and b.own > a.own
+                        and self.files.doc_note[a.passage] == self.files.doc_note[b.passage]):
+                    out[i], out[j] = b, a
                     break
         return out
 

@@ -710,6 +710,26 @@ def test_a_hyphenated_word_is_one_notion(tmp_path: Path) -> None:
         assert engine.ask("impact des terminaux ADEME-Arcep", 3).hits[0].path == "terminaux.md"
 
 
+def test_a_near_tie_in_one_note_goes_to_the_passage_that_matches_more_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MuseumXTD note: its opening passage (the article's title and a one-line summary) is
+    short; its "À retenir" list, longer, holds the word asked about. Both carry the title, so
+    within 10% of each other the passage that matches more of the question itself comes first."""
+    import bot.search
+
+    note = ("### [Objets culturels](https://a.org)\nJeffrey Schnapp parle de la vie des objets culturels.\n\n"
+            "## A retenir\n- Pour Jeffrey Schnapp, les métadonnées racontent la vie des objets, leurs usages, "
+            "leurs déplacements, leurs restaurations et leurs transformations dans les collections, les "
+            "inventaires et les archives des musées et des bibliothèques.\n")
+    question = "Que dit Jeffrey Schnapp des métadonnées et de la vie des objets culturels ?"
+    with garden_of(tmp_path, {"vie.md": note}, fillers=6) as engine:
+        hits = engine.searcher.search(question, 2).hits
+        assert [h.record["heading"][-1] for h in hits] == ["A retenir", "Objets culturels"]
+        assert hits[0].own > hits[1].own and hits[0].score < hits[1].score  # the list scored a little less
+        monkeypatch.setattr(bot.search, "SAME_NOTE_TIE", 0.0)  # without the rule, the summary came first
+        assert engine.searcher.search(question, 1).hits[0].record["heading"][-1] == "Objets culturels"
+
+
 def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
     """A long note that names the question's words in every section gives two passages, then
     the other notes have their turn."""
@@ -785,7 +805,7 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         hits = engine.ask("institut", 10).hits
         candidates = np.array(sorted(h.passage for h in hits))
         parts = [(searcher._concept_weight(c), searcher._concept_scores(c), not c.answer_cue) for c in cue]
-        added, _ = searcher._combine(candidates, parts)  # what the cue adds, before the coverage factor
+        added, _, _ = searcher._combine(candidates, parts)  # what the cue adds, before the coverage factor
         by_passage = dict(zip(candidates.tolist(), added.tolist(), strict=True))
         bonus = {(h.path, h.heading): by_passage[h.passage] for h in hits}
         assert bonus[("none.md", "Autre")] == pytest.approx(0)
