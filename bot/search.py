@@ -200,7 +200,7 @@ class Searcher:
             own[pos[found]] = vals[found]
             covered = np.zeros(len(candidates))
             covered[pos[found]] = credit[found]
-            matched_own += weight * (own > 0)
+            matched_own += weight * (1 - context) * (own > 0)  # a name counts for what it does not inherit
             contribution = own
             if context > 0:
                 inherited = context * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
