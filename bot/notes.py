@@ -315,6 +315,8 @@ def fallback_title(note: Note) -> str:
         heading = inline_text(match.group(1)).strip()
         if heading:
             return heading
+    if note.title and relative_to_site(note.path, note.site) == "index.md":
+        return note.title  # the home page: the title every note repeats is the site's name
     stem = note.stem
     if stem == "index" and "/" in note.path:
         stem = note.path.rsplit("/", 2)[-2]

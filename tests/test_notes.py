@@ -310,6 +310,10 @@ def test_fallback_title_order() -> None:
     assert fallback_title(make_note(body="## Pas un H1\n", path="Notes/Nom du fichier.md")) == "Nom du fichier"
     assert fallback_title(make_note(path="guides/achats/index.md")) == "achats"
     assert fallback_title(make_note(path="index.md")) == "index"
+    # a home page with neither: the generic title all notes repeat is the site's name (MuseumXTD)
+    assert fallback_title(make_note("MuseumXTD", body="**MuseumXTD** est une plateforme\n## Partie\n",
+                                    path="index.md")) == "MuseumXTD"
+    assert fallback_title(make_note("MuseumXTD", path="Notes/index.md")) == "Notes"
 
 
 def test_generic_titles_are_replaced() -> None:
