@@ -275,6 +275,9 @@ class Expander:
                     alts.append(Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True))
         if alts:
             concepts.append(Concept("(definition asked)", alts))
+        # the words that ask ("définition", "stand for") are not searched: the answer defines, it
+        # seldom says "definition", and "stand" found Vivatech's stand
+        concepts[:] = [c for c in concepts if not set(c.surface.split()) <= asking]
 
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"

@@ -396,6 +396,10 @@ def test_a_question_on_what_a_term_means_finds_where_it_is_defined(tmp_path: Pat
         hit = engine.ask("What does GLAM stand for?", 1).hits[0]
         assert hit.heading == "Open Glam › Membres"
         assert "(definition asked)" not in alternatives(engine, "Quelle loi a défini l'ACV ?")
+        # the asking words are not searched: "stand" is no stand, "signification" not a topic
+        assert "stand" not in alternatives(engine, "What does GLAM stand for?")
+        assert "signification" not in alternatives(engine, "ACV signification")
+        assert "defini" in alternatives(engine, "Quelle loi a défini l'ACV ?")  # no definition asked
 
 
 def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
