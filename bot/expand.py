@@ -176,7 +176,7 @@ class Expander:
             own = tuple(self.analyzer.terms(name))
             if len(own) == 1 and self.postings.df(own[0]):
                 whole.alternatives.append(Alternative(own, DOMAIN_NAME_WEIGHT, "word", name))
-            concepts = [whole if i == at[0] else c for i, c in enumerate(concepts) if i == at[0] or i not in at]
+            concepts = _merged(concepts, at, whole)
         return concepts
 
     def _compounds_as_one(self, words: list[Word], concepts: list[Concept]) -> list[Concept]:
@@ -196,7 +196,7 @@ class Expander:
             merged = Concept(whole.surface, [Alternative((whole.term,), 1.0, "word", whole.surface),
                                              Alternative(tuple(w.term for w in parts), 1.0, "word",
                                                          " ".join(w.surface for w in parts))])
-            concepts = [merged if i == at[0] else c for i, c in enumerate(concepts) if i == at[0] or i not in at]
+            concepts = _merged(concepts, at, merged)
         return concepts
 
     def _add_number_forms(self, raw: list[str], concepts: list[Concept]) -> None:
@@ -590,3 +590,8 @@ def accent_spellings(word: str) -> list[str]:
         if spelt != word:
             out.append(spelt)
     return out
+
+
+def _merged(concepts: list[Concept], at: list[int], whole: Concept) -> list[Concept]:
+    """The concepts at positions `at` replaced by `whole`, where the first of them stood."""
+    return [whole if i == at[0] else c for i, c in enumerate(concepts) if i == at[0] or i not in at]
