@@ -734,6 +734,23 @@ def test_a_near_tie_in_one_note_goes_to_the_passage_that_matches_more_itself(
         assert engine.searcher.search(question, 1).hits[0].record["heading"][-1] == "Objets culturels"
 
 
+def test_a_note_that_never_names_the_asked_name_scores_less(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"L'auteur de l'outil CodeCarbon": a page listing tools that never names CodeCarbon
+    matches "outil" and "auteur" in fewer words; the tool's own page names it. A note that
+    names none of the question's names scores NAME_MISSING of its score."""
+    import bot.search
+
+    notes = {"liste.md": ("# Outils\nChaque outil de la liste a un auteur, une licence, une fiche et un "
+                          "site : Ecoindex, Greenspector, Fruggr, Scaphandre, Kepler, Boavizta, Lighthouse.\n"),
+             "codecarbon.md": "# Fiche\nCodeCarbon mesure le carbone. Son auteur est MILA.\n"}
+    question = "Qui est l'auteur de l'outil CodeCarbon ?"
+    with garden_of(tmp_path, notes, fillers=20) as engine:
+        assert first_path(engine, question) == "codecarbon.md"
+        monkeypatch.setattr(bot.search, "NAME_MISSING", 1.0)
+        assert first_path(engine, question) == "liste.md"  # without the rule
+
+
 def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
     """A long note that names the question's words in every section gives two passages, then
     the other notes have their turn."""
