@@ -8,7 +8,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -297,11 +297,16 @@ def settle_titles(notes: list[Note]) -> None:
         per_site.setdefault(note.site.name, Counter())[note.title.casefold()] += 1
     sizes = {site: sum(counts.values()) for site, counts in per_site.items()}
     for note in notes:
-        shared = per_site[note.site.name][note.title.casefold()]
-        generic = note.title.casefold() in {t.casefold() for t in note.site.generic_titles}
-        if note.title and not generic and not (sizes[note.site.name] >= 4 and shared * 2 > sizes[note.site.name]):
-            continue
-        note.title = fallback_title(note)
+        if title_is_generic(note.title, note.site.generic_titles, per_site[note.site.name][note.title.casefold()],
+                            sizes[note.site.name]):
+            note.title = fallback_title(note)
+
+
+def title_is_generic(title: str, generic_titles: Sequence[str], same_title: int, site_notes: int) -> bool:
+    """Whether a front matter title names no note: missing, declared generic, or the same on most
+    notes of a site of four or more (MuseumXTD's `title: MuseumXTD`)."""
+    return (not title or title.casefold() in {t.casefold() for t in generic_titles}
+            or site_notes >= 4 and same_title * 2 > site_notes)
 
 
 def fallback_title(note: Note) -> str:

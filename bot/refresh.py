@@ -319,6 +319,8 @@ def _old_problems(old: IndexFiles, entries: list[_Entry], configs: Sequence[Corp
 
 def _settle_titles(entries: list[_Entry], configs: Sequence[CorpusConfig]) -> None:
     """A front matter title shared by most notes of a site (or declared generic) is replaced."""
+    from bot.notes import title_is_generic  # the rule notes.settle_titles applies to Note objects
+
     per_site: dict[str, Counter] = {}
     for e in entries:
         per_site.setdefault(e.record["site"], Counter())[e.record["fm_title"].casefold()] += 1
@@ -328,9 +330,8 @@ def _settle_titles(entries: list[_Entry], configs: Sequence[CorpusConfig]) -> No
         counts = per_site[e.record["site"]]
         size = sizes[e.record["site"]]
         fm = e.record["fm_title"]
-        generic = bool(site.generic_titles) and fm.casefold() in {t.casefold() for t in site.generic_titles}
-        mostly = size >= 4 and counts[fm.casefold()] * 2 > size
-        e.record["title"] = e.record["fallback_title"] if (not fm or generic or mostly) else fm
+        generic = title_is_generic(fm, site.generic_titles, counts[fm.casefold()], size)
+        e.record["title"] = e.record["fallback_title"] if generic else fm
 
 
 def _assemble(entries: list[_Entry], configs: Sequence[CorpusConfig],
