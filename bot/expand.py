@@ -265,9 +265,12 @@ class Expander:
         asking = cues.definition_asked(raw)
         if not asking:
             return
+        # the words that ask ("définition", "stand for") are not searched: the answer defines, it
+        # seldom says "definition", and "stand" found Vivatech's stand
+        concepts[:] = [c for c in concepts if not set(c.surface.split()) <= asking]
         alts: list[Alternative] = []
         for concept in concepts:
-            if concept.surface.startswith("(") or set(concept.surface.split()) <= asking:
+            if concept.surface.startswith("("):
                 continue
             for alt in concept.alternatives:  # "Green for IT" as a whole, in any order
                 marker = cues.defined_marker(alt.terms)
@@ -275,9 +278,6 @@ class Expander:
                     alts.append(Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True))
         if alts:
             concepts.append(Concept("(definition asked)", alts))
-        # the words that ask ("définition", "stand for") are not searched: the answer defines, it
-        # seldom says "definition", and "stand" found Vivatech's stand
-        concepts[:] = [c for c in concepts if not set(c.surface.split()) <= asking]
 
     def _translating(self, understood: Understood) -> bool:
         return self.options.translate and self.glossary is not None and understood.language != "fr"
