@@ -168,7 +168,7 @@ class Expander:
         for match in DOMAIN.finditer(text):
             parts = fold(match.group(0)).split(".")
             terms = tuple(self.analyzer.terms(" ".join(parts)))
-            at = [i for i, c in enumerate(concepts) if c.surface in parts and len(c.alternatives) == 1]
+            at = _run_of(concepts, parts)
             if len(terms) < 2 or len(at) < 2:
                 continue
             whole = Concept(fold(match.group(0)), [Alternative(terms, 1.0, "word", match.group(0))])
@@ -590,6 +590,22 @@ def accent_spellings(word: str) -> list[str]:
         if spelt != word:
             out.append(spelt)
     return out
+
+
+def _run_of(concepts: list[Concept], parts: list[str]) -> list[int]:
+    """The positions of the longest run of consecutive one-word concepts that spell `parts` in
+    order (a part the analysis dropped, such as "www", may be missing): the concepts a domain
+    name produced, and not the same word asked elsewhere in the question."""
+    best: list[int] = []
+    for start in range(len(concepts)):
+        run, i = [], start
+        for part in parts:
+            if i < len(concepts) and concepts[i].surface == part and len(concepts[i].alternatives) == 1:
+                run.append(i)
+                i += 1
+        if len(run) > len(best):
+            best = run
+    return best
 
 
 def _merged(concepts: list[Concept], at: list[int], whole: Concept) -> list[Concept]:

@@ -699,6 +699,9 @@ def test_a_domain_name_is_one_notion(tmp_path: Path) -> None:
         hit = engine.ask("quel téléphone mobile affiche le site ecoresponsable.numerique.gouv.fr ?", 3).hits[0]
         assert hit.path == "config.md"
         assert ("word", "mentor") in alternatives(engine, "modules sur mentor.gouv.fr")["mentor.gouv.fr"]
+        # only the words the domain spelt: a "numérique" asked on its own is still asked
+        alts = alternatives(engine, "le numérique mobile sur www.ecoresponsable.numerique.gouv.fr")
+        assert "numerique" in alts and "www.ecoresponsable.numerique.gouv.fr" in alts
 
 
 def test_a_hyphenated_word_is_one_notion(tmp_path: Path) -> None:
