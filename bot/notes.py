@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -288,18 +287,6 @@ def relative_to_site(rel: str, site: Site) -> str:
 
 def _clean(value: object) -> str:
     return " ".join(str(value).split()) if isinstance(value, str | int | float) else ""
-
-
-def settle_titles(notes: list[Note]) -> None:
-    """Replace missing or generic titles (one value on most notes of a site) by a better one."""
-    per_site: dict[str, Counter] = {}
-    for note in notes:
-        per_site.setdefault(note.site.name, Counter())[note.title.casefold()] += 1
-    sizes = {site: sum(counts.values()) for site, counts in per_site.items()}
-    for note in notes:
-        if title_is_generic(note.title, note.site.generic_titles, per_site[note.site.name][note.title.casefold()],
-                            sizes[note.site.name]):
-            note.title = fallback_title(note)
 
 
 def title_is_generic(title: str, generic_titles: Sequence[str], same_title: int, site_notes: int) -> bool:

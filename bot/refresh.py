@@ -319,7 +319,7 @@ def _old_problems(old: IndexFiles, entries: list[_Entry], configs: Sequence[Corp
 
 def _settle_titles(entries: list[_Entry], configs: Sequence[CorpusConfig]) -> None:
     """A front matter title shared by most notes of a site (or declared generic) is replaced."""
-    from bot.notes import title_is_generic  # the rule notes.settle_titles applies to Note objects
+    from bot.notes import title_is_generic
 
     per_site: dict[str, Counter] = {}
     for e in entries:

@@ -21,8 +21,8 @@ from bot.notes import (
     load_note,
     parse_tags,
     read_text,
-    settle_titles,
     split_front_matter,
+    title_is_generic,
 )
 from bot.sites import Site, load_corpus_config
 
@@ -316,21 +316,16 @@ def test_fallback_title_order() -> None:
     assert fallback_title(make_note("MuseumXTD", path="Notes/index.md")) == "Notes"
 
 
-def test_generic_titles_are_replaced() -> None:
-    site = Site(name="vault", generic_titles=("Placeholder",))
-    notes = [make_note("MuseumXTD", body=f"# Note {i}\n", path=f"n{i}.md", site=site) for i in range(4)]
-    notes += [make_note("Un vrai titre", body="# Autre\n", path="v.md", site=site),
-              make_note("placeholder", body="# Déclaré générique\n", path="p.md", site=site),
-              make_note("", body="# Sans titre\n", path="s.md", site=site)]
-    settle_titles(notes)
-    assert [n.title for n in notes] == ["Note 0", "Note 1", "Note 2", "Note 3", "Un vrai titre",
-                                        "Déclaré générique", "Sans titre"]
-
-
-def test_a_shared_title_on_a_tiny_site_is_kept() -> None:
-    notes = [make_note("Même titre", body=f"# H{i}\n", path=f"{i}.md") for i in range(3)]
-    settle_titles(notes)
-    assert [n.title for n in notes] == ["Même titre"] * 3
+def test_which_titles_are_generic() -> None:
+    """The rule the index build applies per site (see test_titles_in_the_built_index)."""
+    declared = ("Placeholder",)
+    assert title_is_generic("MuseumXTD", declared, same_title=4, site_notes=7)  # on most notes
+    assert not title_is_generic("Un vrai titre", declared, same_title=1, site_notes=7)
+    assert title_is_generic("placeholder", declared, same_title=1, site_notes=7)  # declared
+    assert title_is_generic("", declared, same_title=1, site_notes=7)  # missing
+    assert not title_is_generic("MuseumXTD", declared, same_title=3, site_notes=7)  # not most
+    # a tiny site's shared title is kept
+    assert not title_is_generic("Même titre", (), same_title=3, site_notes=3)
 
 
 def test_titles_in_the_built_index(garden: Path, index_root: Path) -> None:
