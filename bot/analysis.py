@@ -40,6 +40,10 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
 _CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
 # Storage units after a number, as written ("3 To" would otherwise lose its English stopword
 # "to"): each also indexes the full word, so "3 To" meets "téraoctet".
+# A pronoun after a verb's hyphen ("doit-on", "a-t-il", "est-ce", "dis-moi", "elle-même"): the
+# two are no compound word. Other stopwords join one ("one-by-one", "end-of-life", "vis-à-vis").
+_CLITICS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t", "moi",
+                      "toi", "lui", "leur", "y", "en", "le", "la", "les", "ci", "meme", "memes"})
 _UNIT = re.compile(r"(?<=\d)\s?(To|Go|Mo|Ko|Po|TB|GB|MB|KB)\b")
 # "Elle s'adresse aux agents" says who a page is for, as "destiné à" does; "adresse" alone is
 # an address. So the reflexive verb is indexed as "destiné", in notes and questions alike.
@@ -161,7 +165,7 @@ class Analyzer:
                 if len(plain) > 1 and plain not in self.stop:
                     out.append(Word(plain, self.stem(part), match.start(), match.end()))
             whole = "".join(folded)
-            if any(p in self.stop for p in folded[1:]) or len(whole) < 2:
+            if any(p in _CLITICS and p in self.stop for p in folded[1:]) or len(whole) < 2:
                 continue  # doit-on, a-t-il, est-ce: a verb and its pronoun are not one word
             if whole not in self.stop:
                 out.append(Word("-".join(folded), self.stem("".join(parts)), match.start(), match.end()))

@@ -110,6 +110,11 @@ def test_hyphenated_compounds_match_their_parts_and_the_joined_word() -> None:
     assert set(FR.terms("écoconception")) <= compound
     assert set(FR.terms("conception")) <= compound
     assert FR.terms("a-t-il est-ce") == []
+    # a pronoun after the hyphen makes no compound; another stopword does, whatever the language
+    both = Analyzer(("fr", "en"))
+    assert [w.surface for w in both.words("elle-même doit-on")] == []
+    assert [w.surface for w in both.words("One-by-One")] == ["one", "one", "one-by-one"]
+    assert "end-of-life" in [w.surface for w in both.words("end-of-life")]
 
 
 def test_words_pair_the_folded_surface_with_its_term() -> None:
