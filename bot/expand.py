@@ -27,7 +27,7 @@ from bot.search import DOMAIN, Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
-from bot.typos import TypoIndex, doubled_spellings, doubling
+from bot.typos import TypoIndex, doubled_spellings, doubling, one_edit_spellings
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
@@ -555,6 +555,14 @@ class Expander:
             # begins like the typed word comes first, then the most common.
             found = sorted(closest_of.items(), key=lambda item: (
                 item[1], -_shared_prefix(surface, item[0]), -self.postings.df(item[0]), item[0]))
+        if not found and not df and len(surface) >= 6 and surface.isalpha():
+            # The vocabulary holds stems: "numerque" is three letters from the stem "numer", but
+            # one from the word "numerique", whose stem the notes use.
+            respelt = self._more_used_stem(one_edit_spellings(surface), term)
+            if respelt is not None and self.postings.df(respelt[0]) >= 2:
+                stem, spelling = respelt
+                concept.alternatives.append(Alternative((stem,), TYPO_WEIGHT[1], "typo", f"{spelling} (1 edit)"))
+            return
         if df:  # a rare real word: only much more common neighbours one edit away
             found = [(w, d) for w, d in found if d == 1 and self.postings.df(w) >= 20 * (df + 1)]
         closest = [(w, d) for w, d in found if d == found[0][1]] if found else []

@@ -46,6 +46,19 @@ def doubled_spellings(word: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_spellings(word: str) -> list[str]:
+    """Every spelling one deletion, swap, substitution or insertion of a letter away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = [a + b[1:] for a, b in splits if b]
+    out += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    out += [a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]]
+    out += [a + c + b for a, b in splits for c in _LETTERS]
+    return list(dict.fromkeys(out))
+
+
 def allowed_edits(word: str) -> int:
     """Like Meilisearch: no typo under 4 letters, one up to 7, two from 8."""
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.cli import explain_lines
 from bot.engine import Engine
 
 NOTES = {
@@ -137,6 +138,23 @@ def test_a_doubled_letter_is_fixed_before_stemming(tmp_path: Path) -> None:
         typos = [term for why, term in alternatives(engine, "colectivités")["colectivites"] if why == "typo"]
         assert typos == [stem("collectivités")]
         assert first_path(engine, "les colectivités") in ("elus.md", "elus2.md")
+
+
+def test_a_slip_is_read_on_the_word_when_its_stem_is_too_far(tmp_path: Path) -> None:
+    """"numérque" stems to `numerqu`, two letters from the notes' stem `numer`, and three from
+    it as typed: no typo there. One letter from the word "numérique", it is that slip."""
+    from bot.typos import one_edit_spellings
+
+    assert {"numerique", "numerqe", "nmuerque", "numerqeu"} <= set(one_edit_spellings("numerque"))
+    notes = {"strategie.md": "# Stratégie\nUne stratégie numérique pour le musée.\n",
+             "numerique.md": "# Outils\nLe numérique au quotidien, un numérique sobre.\n",
+             "musee.md": "# Musée\nLa stratégie des publics du musée.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        stem = engine.searcher.analyzer.stem
+        assert engine.searcher.expander.typo_index.candidates(stem("numérque")) == []
+        assert ("typo", stem("numérique")) in alternatives(engine, "stratégie numérque")["numerque"]
+        assert first_path(engine, "stratégie numérque") == "strategie.md"
+        assert any("numerique (1 edit)" in line for line in explain_lines(engine, "stratégie numérque"))
 
 
 def test_real_words_and_compounds_are_not_taken_for_typos(tmp_path: Path) -> None:
