@@ -9,7 +9,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
+from functools import cache
 from pathlib import Path
 
 import frontmatter
@@ -130,15 +131,23 @@ def _join(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def _excluded(rel: str, patterns: Iterable[str]) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        if pattern.endswith("/**"):
-            if any(fnmatchcase(part, pattern[:-3]) for part in rel.split("/")[:-1]):
-                return True
-        elif fnmatchcase(rel if "/" in pattern else name, pattern):
-            return True
-    return False
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    in_folder, whole, name = _exclusion_matchers(patterns)
+    return bool(name.match(rel.rsplit("/", 1)[-1]) or whole.match(rel)
+                or "/" in rel and any(in_folder.match(part) for part in rel.split("/")[:-1]))
+
+
+@cache
+def _exclusion_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """One regex per kind of pattern, compiled once: discover tests every file of the garden.
+    `x/**` excludes any folder named x; a pattern with a slash is matched against the whole
+    relative path; any other against the file name."""
+    def one(globs: list[str]) -> re.Pattern:
+        return re.compile("|".join(translate(g) for g in globs) or "(?!)")
+
+    return (one([p[:-3] for p in patterns if p.endswith("/**")]),
+            one([p for p in patterns if not p.endswith("/**") and "/" in p]),
+            one([p for p in patterns if not p.endswith("/**") and "/" not in p]))
 
 
 def _excluded_dir(rel_dir: str, patterns: Iterable[str]) -> bool:

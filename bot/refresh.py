@@ -325,8 +325,12 @@ def _settle_titles(entries: list[_Entry], configs: Sequence[CorpusConfig]) -> No
     for e in entries:
         per_site.setdefault(e.record["site"], Counter())[e.record["fm_title"].casefold()] += 1
     sizes = {name: sum(counts.values()) for name, counts in per_site.items()}
+    # a site by its name, where the name is unique; else by the note's folder, more slowly
+    named = Counter((ci, site.name) for ci, config in enumerate(configs) for site in config.sites)
+    sites = {(ci, site.name): site for ci, config in enumerate(configs) for site in config.sites
+             if named[ci, site.name] == 1}
     for e in entries:
-        site = configs[e.corpus].site_for(e.record["path"])
+        site = sites.get((e.corpus, e.record["site"])) or configs[e.corpus].site_for(e.record["path"])
         counts = per_site[e.record["site"]]
         size = sizes[e.record["site"]]
         fm = e.record["fm_title"]

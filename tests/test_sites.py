@@ -85,13 +85,16 @@ def test_gardens_file_named_after_the_root(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_custom_excludes_add_to_the_defaults(tmp_path: Path) -> None:
-    root = make_root(tmp_path, config='exclude: ["drafts/**", "*.tmp.md"]\n')
-    for rel in ("README.md", "drafts/x.md", "b.tmp.md", "node_modules/p/x.md", "ok/c.md"):
+    root = make_root(tmp_path, config='exclude: ["drafts/**", "*.tmp.md", "notes/private*.md"]\n')
+    for rel in ("README.md", "drafts/x.md", "b.tmp.md", "node_modules/p/x.md", "ok/c.md",
+                "ok/drafts/y.md", "ok/d.tmp.md", "notes/private-1.md", "notes/public.md",
+                "ok/notes/private.md"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("text\n", encoding="utf-8")
     config = load_corpus_config(root)
     assert set(DEFAULT_EXCLUDES) <= set(config.exclude)
-    assert [s.rel for s in discover(config)] == ["a.md", "ok/c.md"]
+    # `x/**` at any depth, a bare name in any folder, a path with a slash from the root only
+    assert [s.rel for s in discover(config)] == ["a.md", "notes/public.md", "ok/c.md", "ok/notes/private.md"]
 
 
 @pytest.mark.parametrize(("text", "message"), [
