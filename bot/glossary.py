@@ -18,7 +18,7 @@ MAX_PHRASE = 4  # longest English expression looked up, in words
 # The particles of English phrasal verbs, which may come after the verb's object ("hand the old
 # PCs over", "pick the waste up"), and how many words may stand between.
 PARTICLES = frozenset({"up", "over", "away", "out", "off", "back", "down"})
-PARTICLE_REACH = 4
+PARTICLE_REACH = 6
 
 
 class Glossary:
