@@ -19,6 +19,7 @@ DURATION = "#duration"
 PERCENT = "#percent"
 MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
+AGENT = "#agent"  # "animé par Gaëlle Mangeon", "développé par Ars Electronica": who did it
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
 DEFINED = "#d:"  # "#d:dict" marks "DICT : Disponibilité, intégrité…": the passage defines DICT
@@ -70,6 +71,13 @@ _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)
 _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
            (MONEY, _MONEY_RE), (TIME, _TIME_RE))
 
+# "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
+_AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
+_WHO = {"qui", "who"}
+_WHO_PAIRS = {("par", "qui"), ("by", "whom"), ("de", "qui")}
+_AUDIENCE = {"adresse", "adressent", "destine", "destinee", "destines", "aimed", "intended", "meant",
+             "designed", "cible", "allowed", "eligible", "peut", "peuvent", "can"}
+_AUDIENCE_LAST = {"for", "at"}  # "Who is module 2 for?"
 _WHEN = {"quand", "when"}
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
 # ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
@@ -114,9 +122,10 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
+    agent = [AGENT] if _AGENT_RE.search(text) else []
     if not _NUMBER_RE.search(text):  # every type but a rough number is stated with digits
-        return [NUMBER] if _ROUGH_NUMBER_RE.search(text) else []
-    return [marker for marker, pattern in _STATED if pattern.search(text)]
+        return ([NUMBER] if _ROUGH_NUMBER_RE.search(text) else []) + agent
+    return [marker for marker, pattern in _STATED if pattern.search(text)] + agent
 
 
 def counted(text: str, analyzer: Analyzer) -> list[str]:
@@ -306,4 +315,14 @@ def asked(raw: list[str]) -> list[str]:
         wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"
     if NUMBER in wanted and len(wanted) > 1:
         wanted.remove(NUMBER)  # the more precise type says it already
+    if _asks_who(raw, pairs):
+        wanted.append(AGENT)
     return wanted
+
+
+def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
+    """"Qui a piloté…", "Who created…", "des travaux de qui": an agent. Not "who … aimed at",
+    "qui peut suivre…", "à qui s'adresse…": those ask for an audience."""
+    if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs):
+        return False
+    return not (_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw))

@@ -49,6 +49,7 @@ _ACCENTED_E = ("e", "é", "è")
 # A domain's own name alone ("mentor" for "mentor.gouv.fr"), where a passage lacks the whole domain.
 DOMAIN_NAME_WEIGHT = 0.8
 CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
+AGENT_WEIGHT = 1.5  # "par <Name>" is in many passages that answer no "who": a lighter cue
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
 # the question's other words (a note's introduction does): the marker weighs like three words.
 COUNTED_WEIGHT = 3.0
@@ -252,12 +253,14 @@ class Expander:
         """"quand", "how many", "combien de temps": look for a year, a number, a duration instead
         of the word that names the type ("année" in "en quelle année")."""
         asked = cues.asked(raw)
-        naming = {raw[i] for i in cues.type_words(raw)} | (cues.ASKING_WORDS if asked else set())
+        typed = [marker for marker in asked if marker != cues.AGENT]  # "qui" is a stopword already
+        naming = {raw[i] for i in cues.type_words(raw)} | (cues.ASKING_WORDS if typed else set())
         concepts[:] = [c for c in concepts if c.surface not in naming]
         for marker in asked:
             if self.postings.df(marker):
+                weight = AGENT_WEIGHT if marker == cues.AGENT else CUE_WEIGHT
                 concepts.append(Concept(f"({marker[1:]} asked)",
-                                        [Alternative((marker,), CUE_WEIGHT, "answer type", marker, flat=True)]))
+                                        [Alternative((marker,), weight, "answer type", marker, flat=True)]))
 
     def _add_definition(self, raw: list[str], concepts: list[Concept]) -> None:
         """"DICT signification", "What does GLAMs stand for?": also look for the passages that

@@ -2,6 +2,7 @@
 
 from bot.analysis import Analyzer, fold
 from bot.cues import (
+    AGENT,
     DURATION,
     MONEY,
     NUMBER,
@@ -62,6 +63,22 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("a long-term strategy")) == []
 
 
+def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
+    assert AGENT in markers("Atelier animé par **Gaëlle Mangeon**, 2h")
+    assert AGENT in markers("Modération par [Isaac Pante]") and AGENT in markers("mise à jour par l’Arcep")
+    assert AGENT in markers("a toolkit developed by Ars Electronica")
+    assert AGENT not in markers("par exemple, par mail. Par ailleurs, 3 modules")
+    assert asked(raw("Qui anime l'atelier du 17 mars ?")) == [AGENT]
+    assert asked(raw("Who created the Index de Conception Responsable?")) == [AGENT]
+    assert asked(raw("La loi REEN découle des travaux de qui ?")) == [AGENT]
+    # an audience is no agent
+    assert asked(raw("Who is the DINUM module aimed at?")) == []
+    assert asked(raw("Who is module 2 for?")) == []
+    assert asked(raw("Qui peut suivre le MOOC ?")) == []
+    assert asked(raw("À qui s'adresse la formation ?")) == []
+    assert asked(raw("Le logiciel qui gère les collections")) == []  # a relative pronoun
+
+
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
     assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
@@ -77,7 +94,7 @@ def test_an_opening_when_that_sets_the_scene_asks_no_date() -> None:
     assert asked(raw("Quand on donne un ordinateur, qui paie le transport ?")) == []
     # A second question word joined to "when" asks for the date too.
     assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR]
-    assert asked(raw("Quand et par qui l'institut a-t-il été créé ?")) == [YEAR]
+    assert asked(raw("Quand et par qui l'institut a-t-il été créé ?")) == [YEAR, AGENT]
     assert asked(raw("When does the module start?")) == [YEAR]
 
 

@@ -858,6 +858,21 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         assert bonus[("short.md", "Institut")] > 1
 
 
+def test_who_looks_for_the_passage_that_says_by_whom(tmp_path: Path) -> None:
+    """"Qui anime l'atelier Fresque ?": the programme repeats the workshop's name; the line that
+    answers says "animé par <Name>" once."""
+    notes = {
+        "programme.md": ("# Semaine NumEco\nL'atelier Fresque du numérique ouvre la semaine. Atelier "
+                         "Fresque, puis pause.\n"),
+        "atelier.md": "# Inscription\nL'atelier Fresque est animé par **Gaëlle Mangeon**.\n",
+    }
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        question = "Qui anime l'atelier Fresque ?"
+        assert [c.surface for c in engine.searcher.understand(question).concepts if c.answer_cue] == ["(agent asked)"]
+        assert first_path(engine, question) == "atelier.md"
+        assert first_path(engine, "l'atelier Fresque") == "programme.md"  # without "who", as before
+
+
 def test_the_word_naming_the_asked_type_is_not_searched(tmp_path: Path) -> None:
     notes = {
         "a.md": "# Institut\nL'institut a été créé en 2018 à Paris.\n",
