@@ -560,9 +560,10 @@ class Expander:
                 item[1], -_shared_prefix(surface, item[0]), -self.postings.df(item[0]), item[0]))
         if not found and not df and len(surface) >= 6 and surface.isalpha():
             # The vocabulary holds stems: "numerque" is three letters from the stem "numer", but
-            # one from the word "numerique", whose stem the notes use.
+            # one from the word "numerique", whose stem the notes use. A stem of three letters
+            # is too vague a guess: "pirates" is one letter from "pirantes", stem `pir`.
             respelt = self._more_used_stem(one_edit_spellings(surface), term)
-            if respelt is not None and self.postings.df(respelt[0]) >= 2:
+            if respelt is not None and len(respelt[0]) >= 4 and self.postings.df(respelt[0]) >= 2:
                 stem, spelling = respelt
                 concept.alternatives.append(Alternative((stem,), TYPO_WEIGHT[1], "typo", f"{spelling} (1 edit)"))
             return

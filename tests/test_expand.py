@@ -148,10 +148,13 @@ def test_a_slip_is_read_on_the_word_when_its_stem_is_too_far(tmp_path: Path) -> 
     assert {"numerique", "numerqe", "nmuerque", "numerqeu"} <= set(one_edit_spellings("numerque"))
     notes = {"strategie.md": "# Stratégie\nUne stratégie numérique pour le musée.\n",
              "numerique.md": "# Outils\nLe numérique au quotidien, un numérique sobre.\n",
-             "musee.md": "# Musée\nLa stratégie des publics du musée.\n"}
+             "musee.md": "# Musée\nLa stratégie des publics du musée.\n",
+             "pire.md": "# Risques\nLe pire est à venir.\n", "pire2.md": "# Scénarios\nLe pire scénario.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         stem = engine.searcher.analyzer.stem
         assert engine.searcher.expander.typo_index.candidates(stem("numérque")) == []
+        # too vague a guess: "pirates" is one letter from "pirantes", whose stem is `pir` (pire)
+        assert [why for why, _ in alternatives(engine, "les pirates informatiques")["pirates"]] == ["word"]
         assert ("typo", stem("numérique")) in alternatives(engine, "stratégie numérque")["numerque"]
         assert first_path(engine, "stratégie numérque") == "strategie.md"
         assert any("numerique (1 edit)" in line for line in explain_lines(engine, "stratégie numérque"))
