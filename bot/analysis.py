@@ -38,12 +38,12 @@ _LOCUTIONS = re.compile(
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?(?![^\W\d_])|[^\W_]+(?:-[^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:h\d{0,2})?")
 _CAPITALS = re.compile(r"\b[A-Z]{2,4}\b")
-# Storage units after a number, as written ("3 To" would otherwise lose its English stopword
-# "to"): each also indexes the full word, so "3 To" meets "téraoctet".
 # A pronoun after a verb's hyphen ("doit-on", "a-t-il", "est-ce", "dis-moi", "elle-même"): the
 # two are no compound word. Other stopwords join one ("one-by-one", "end-of-life", "vis-à-vis").
 _CLITICS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t", "moi",
                       "toi", "lui", "leur", "y", "en", "le", "la", "les", "ci", "meme", "memes"})
+# Storage units after a number, as written ("3 To" would otherwise lose its English stopword
+# "to"): each also indexes the full word, so "3 To" meets "téraoctet".
 _UNIT = re.compile(r"(?<=\d)\s?(To|Go|Mo|Ko|Po|TB|GB|MB|KB)\b")
 # "Elle s'adresse aux agents" says who a page is for, as "destiné à" does; "adresse" alone is
 # an address. So the reflexive verb is indexed as "destiné", in notes and questions alike.
