@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,7 +28,9 @@ WINDOW_TIE = 0.05  # windows of one section this close in score: the section's s
 COVERAGE_POWER = 0.5
 NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage inherits
 # A name the question capitalises ("selon Claire Dorville", "the NumEco path") says which note;
-# the passage that answers seldom repeats it, so it inherits most of the note's score for it.
+# the passage that answers seldom repeats it, so it inherits most of the note's score for it:
+# the score of the note's opening passage, where a note says whom or what it is about. A name
+# found only in another section names that section ("Miro" in a page of tools), not its siblings.
 NAME_CONTEXT = 0.8
 # A note that names none of the question's names is less likely the one asked about (0.7 to 0.9
 # gave the same figures).
@@ -147,11 +151,9 @@ class Searcher:
     def rank(self, understood: Understood, k: int) -> list[Hit]:
         if self.postings.n_docs == 0 or not understood.concepts:
             return []
-        parts = [(self._concept_weight(c), self._concept_scores(c),
-                  0.0 if c.answer_cue else NAME_CONTEXT if c.named else NOTE_CONTEXT)
-                 for c in understood.concepts]
-        total_weight = sum(w for w, _, _ in parts)
-        touched = [got[0] for _, got, _ in parts if got is not None]
+        parts = self._parts(understood.concepts)
+        total_weight = sum(part.weight for part in parts)
+        touched = [part.got[0] for part in parts if part.got is not None]
         if not touched:
             return []
         candidates = distinct(np.concatenate(touched))
@@ -180,8 +182,12 @@ class Searcher:
             hit.record = hit.record or self.files.passage(hit.passage)
         return hits
 
-    def _combine(self, candidates: np.ndarray, parts: list[tuple[float, tuple | None, float]]
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _parts(self, concepts: list[Concept]) -> list[_Scored]:
+        return [_Scored(self._concept_weight(c), self._concept_scores(c),
+                        0.0 if c.answer_cue else NAME_CONTEXT if c.named else NOTE_CONTEXT, c.named)
+                for c in concepts]
+
+    def _combine(self, candidates: np.ndarray, parts: list[_Scored]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Scores, covered weight and weight covered by the passage itself, concept by concept.
 
         A passage also inherits a share of what the rest of its note says about a concept (the
@@ -194,7 +200,7 @@ class Searcher:
         matched_own = np.zeros(len(candidates))
         doc_note = self.files.doc_note
         cand_notes = np.asarray(doc_note[candidates])
-        for weight, got, context in parts:
+        for weight, got, context, from_opening in parts:
             if got is None:
                 continue
             ids, vals, credit = got
@@ -207,20 +213,26 @@ class Searcher:
             matched_own += weight * (1 - context) * (own > 0)  # a name counts for what it does not inherit
             contribution = own
             if context > 0:
-                inherited = context * _note_best(np.asarray(doc_note[ids]), vals)(cand_notes)
+                lends = ids == self._note_openings[np.asarray(doc_note[ids])] if from_opening else slice(None)
+                inherited = context * _note_best(np.asarray(doc_note[ids[lends]]), vals[lends])(cand_notes)
                 contribution = np.maximum(own, inherited)
                 covered = np.maximum(covered, context * (inherited > 0))
             scores += contribution
             matched += weight * covered
         return scores, matched, matched_own
 
+    @cached_property
+    def _note_openings(self) -> np.ndarray:
+        """The first passage of each note, by note number."""
+        return np.fromiter((note["first"] for note in self.files.notes), np.int64, len(self.files.notes))
+
     def _unnamed_notes_down(self, scores: np.ndarray, candidates: np.ndarray, concepts: list[Concept],
-                            parts: list[tuple[float, tuple | None, float]]) -> np.ndarray:
+                            parts: list[_Scored]) -> np.ndarray:
         """A passage whose note names none of the names the question gives (and the notes know)
         scores NAME_MISSING of its score: "the author of the CodeCarbon tool" is not on a page
         listing tools that never names CodeCarbon."""
-        named = [got[0] for concept, (_, got, _) in zip(concepts, parts, strict=True)
-                 if concept.named and got is not None]
+        named = [part.got[0] for concept, part in zip(concepts, parts, strict=True)
+                 if concept.named and part.got is not None]
         if not named:
             return scores
         doc_note = np.asarray(self.files.doc_note)
@@ -407,11 +419,23 @@ def _names(text: str) -> set[str]:
     return names
 
 
+class _Scored(NamedTuple):
+    """One concept of the question, scored: its weight, its (passages, scores, credit), the share
+    of its note's score a passage inherits, and whether only the note's opening passage lends it."""
+
+    weight: float
+    got: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    context: float
+    from_opening: bool
+
+
 def _note_best(notes: np.ndarray, vals: np.ndarray):
     """Per note, the best value among its passages, as a lookup on note numbers.
 
     `notes` is sorted, because passages are stored note by note.
     """
+    if not len(notes):
+        return lambda wanted: np.zeros(len(wanted))
     starts = np.flatnonzero(np.r_[True, notes[1:] != notes[:-1]])
     best_notes, best_vals = notes[starts], np.maximum.reduceat(vals, starts)
 

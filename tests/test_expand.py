@@ -690,6 +690,24 @@ def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp
         assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
 
 
+def test_a_name_found_only_in_one_section_names_that_section(tmp_path: Path) -> None:
+    """A page of tools, one section each: "Miro" names its own section, not the page. Before,
+    the Github section inherited the name from its sibling and won with the question's other
+    words. A name the note's opening gives still lends itself to every passage of the note."""
+    notes = {
+        "outils.md": ("# Les outils de l'équipe\nNos outils au quotidien.\n\n"
+                      "## Github\nLe code partagé : curseurs et collègues, historique des collègues.\n\n"
+                      "## Miro\nUn tableau blanc en ligne, avec des curseurs.\n"),
+        "episode.md": ("# Épisode 6\nClaire Dorville, du CGDD, présente la loi.\n\n"
+                       "## Transcription\nLa loi vise des réseaux plus sobres, un travail de fond.\n"),
+    }
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hit = engine.ask("Dans Miro, voit-on les curseurs des collègues ?", 3).hits[0]
+        assert hit.path == "outils.md" and hit.heading.endswith("Miro")
+        hit = engine.ask("Selon Claire Dorville, que vise la loi ?", 3).hits[0]
+        assert hit.path == "episode.md" and "réseaux plus sobres" in hit.text
+
+
 def test_a_domain_name_in_the_question_names_the_site(tmp_path: Path) -> None:
     """"the share of RGAA criteria ecoresponsable.numerique.gouv.fr meets": the domain says
     which page; the passage with the figure does not repeat it."""
@@ -851,8 +869,7 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         assert [c.surface for c in cue] == ["(year asked)"]
         hits = engine.ask("institut", 10).hits
         candidates = np.array(sorted(h.passage for h in hits))
-        parts = [(searcher._concept_weight(c), searcher._concept_scores(c), not c.answer_cue) for c in cue]
-        added, _, _ = searcher._combine(candidates, parts)  # what the cue adds, before the coverage factor
+        added, _, _ = searcher._combine(candidates, searcher._parts(cue))  # what the cue adds, before coverage
         by_passage = dict(zip(candidates.tolist(), added.tolist(), strict=True))
         bonus = {(h.path, h.heading): by_passage[h.passage] for h in hits}
         assert bonus[("none.md", "Autre")] == pytest.approx(0)
