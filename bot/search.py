@@ -31,7 +31,7 @@ NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage i
 # the passage that answers seldom repeats it, so it inherits most of the note's score for it:
 # the score of the note's opening passage, where a note says whom or what it is about. A name
 # found only in another section names that section ("Miro" in a page of tools), not its siblings.
-NAME_CONTEXT = 0.8
+NAME_CONTEXT = 0.9
 # A note that names none of the question's names is less likely the one asked about (0.7 to 0.9
 # gave the same figures).
 NAME_MISSING = 0.8

@@ -768,7 +768,8 @@ def test_a_near_tie_in_one_note_goes_to_the_passage_that_matches_more_itself(
     note = ("### [Objets culturels](https://a.org)\nJeffrey Schnapp parle de la vie des objets culturels.\n\n"
             "## A retenir\n- Pour Jeffrey Schnapp, les métadonnées racontent la vie des objets, leurs usages, "
             "leurs déplacements, leurs restaurations et leurs transformations dans les collections, les "
-            "inventaires et les archives des musées et des bibliothèques.\n")
+            "inventaires et les archives des musées, des bibliothèques, des centres de recherche et des "
+            "fondations privées.\n")
     question = "Que dit Jeffrey Schnapp des métadonnées et de la vie des objets culturels ?"
     with garden_of(tmp_path, {"vie.md": note}, fillers=6) as engine:
         hits = engine.searcher.search(question, 2).hits
