@@ -172,7 +172,8 @@ class Searcher:
         hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i]), own=float(own[i]))
                 for i in order]
         if understood.phrases:
-            hits = self._few_per_note(self._phrases_first(hits, understood.phrases))
+            hits = self._own_words_first(self._few_per_note(self._phrases_first(hits, understood.phrases)),
+                                         max(k, 5))
         else:
             hits = self._lead_for_title(hits, understood)
             hits = self._section_start_on_ties(hits, max(k, 5))
@@ -359,12 +360,13 @@ class Searcher:
     def _own_words_first(self, hits: list[Hit], top: int) -> list[Hit]:
         """Two passages of one note within SAME_NOTE_TIE of each other in the first `top`: the one
         that matches more of the question itself comes first (a note's passages all inherit
-        what the note says, so only their own words tell them apart)."""
+        what the note says, so only their own words tell them apart). A passage with the quoted
+        phrase stays before one without."""
         out = list(hits)
         for i in range(min(top, len(out))):
             for j in range(i + 1, min(top, len(out))):
                 a, b = out[i], out[j]
-                if (b.score >= a.score * (1 - SAME_NOTE_TIE) and b.own > a.own
+                if (b.score >= a.score * (1 - SAME_NOTE_TIE) and b.own > a.own and a.phrase == b.phrase
                         and self.files.doc_note[a.passage] == self.files.doc_note[b.passage]):
                     out[i], out[j] = b, a
                     break

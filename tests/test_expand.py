@@ -319,6 +319,16 @@ def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
         assert first_path(engine, "quelles infos sur les produits ?") == "agec.md"
 
 
+def test_a_quoted_phrase_keeps_its_passage_first_within_a_note(tmp_path: Path) -> None:
+    """The near-tie rule between passages of one note never puts a passage without the quoted
+    phrase before one with it."""
+    notes = {"guide.md": ("# Guide\n\n## Méthode\nLe « bilan carbone » du parc.\n\n"
+                          "## Inventaire\nLe bilan du parc informatique, le carbone du parc informatique.\n")}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        hits = engine.ask("« bilan carbone » parc informatique", 2).hits
+        assert [h.heading for h in hits] == ["Guide › Méthode", "Guide › Inventaire"]
+
+
 def test_quoted_phrase_excluded_word_and_tag(engine: Engine) -> None:
     answer = engine.ask('ordinateur "disques durs"', 3)
     assert answer.hits[0].path == "effacement.md"
@@ -775,8 +785,12 @@ def test_a_near_tie_in_one_note_goes_to_the_passage_that_matches_more_itself(
         hits = engine.searcher.search(question, 2).hits
         assert [h.record["heading"][-1] for h in hits] == ["A retenir", "Objets culturels"]
         assert hits[0].own > hits[1].own and hits[0].score < hits[1].score  # the list scored a little less
+        # the same with a quoted phrase both passages contain (the article's title)
+        quoted = "Que dit Jeffrey Schnapp des métadonnées et de la vie des « objets culturels » ?"
+        assert engine.searcher.search(quoted, 1).hits[0].record["heading"][-1] == "A retenir"
         monkeypatch.setattr(bot.search, "SAME_NOTE_TIE", 0.0)  # without the rule, the summary came first
         assert engine.searcher.search(question, 1).hits[0].record["heading"][-1] == "Objets culturels"
+        assert engine.searcher.search(quoted, 1).hits[0].record["heading"][-1] == "Objets culturels"
 
 
 def test_a_note_that_never_names_the_asked_name_scores_less(
