@@ -291,7 +291,8 @@ def _sets_the_scene(raw: Sequence[str], when: int) -> bool:
     """An opening "when" followed by a clause, then another question word: the clause sets the
     scene. "Quand et où", "when and by whom" still ask a date."""
     for j in range(when + 1, len(raw)):
-        if raw[j].split("-")[0] in _OTHER_ASKING and not set(raw[when + 1 : j]) <= _JOINING:
+        asking = raw[j].split("-")[0] in _OTHER_ASKING or raw[j].startswith("est-ce")  # "est-ce que ça change"
+        if asking and not set(raw[when + 1 : j]) <= _JOINING:
             return True
     return False
 

@@ -92,6 +92,8 @@ def test_an_opening_when_that_sets_the_scene_asks_no_date() -> None:
     assert asked(raw("When a collector picks up our e-waste, who issues the form?")) == []
     assert asked(raw("Quand on donne un ordinateur, faut-il un contrat ?")) == []
     assert asked(raw("Quand on donne un ordinateur, qui paie le transport ?")) == []
+    assert asked(raw("Quand un musée se lance, est-ce que ça change sa manière de travailler ?")) == []
+    assert asked(raw("Quand est-ce que le module commence ?")) == [YEAR]
     # A second question word joined to "when" asks for the date too.
     assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR]
     assert asked(raw("Quand et par qui l'institut a-t-il été créé ?")) == [YEAR, AGENT]
