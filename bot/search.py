@@ -184,6 +184,7 @@ class Searcher:
         return hits
 
     def _parts(self, concepts: list[Concept]) -> list[_Scored]:
+        """Each concept's weight, scores and the share of its note's score it inherits."""
         return [_Scored(self._concept_weight(c), self._concept_scores(c),
                         0.0 if c.answer_cue else NAME_CONTEXT if c.named else NOTE_CONTEXT, c.named)
                 for c in concepts]
@@ -193,8 +194,9 @@ class Searcher:
 
         A passage also inherits a share of what the rest of its note says about a concept (the
         note names the institute in its introduction, the passage gives the figure), so a
-        passage is judged in the context of its note: NOTE_CONTEXT for a word, NAME_CONTEXT for
-        a name the question capitalises, nothing for an answer cue.
+        passage is judged in the context of its note: NOTE_CONTEXT of the note's best passage for
+        a word, NAME_CONTEXT of the note's opening passage for a name the question capitalises,
+        nothing for an answer cue.
         """
         scores = np.zeros(len(candidates))
         matched = np.zeros(len(candidates))
