@@ -75,8 +75,11 @@ _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PE
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
 _WHO = {"qui", "who"}
 _WHO_PAIRS = {("par", "qui"), ("by", "whom"), ("de", "qui")}
-_AUDIENCE = {"adresse", "adressent", "destine", "destinee", "destines", "aimed", "intended", "meant",
-             "designed", "cible", "allowed", "eligible", "peut", "peuvent", "can"}
+_AUDIENCE = {"adresse", "adressent", "destine", "destinee", "destines", "cible", "eligible", "peut",
+             "peuvent", "can"}
+# "designed" alone asks who designed it: "designed for" asks for whom
+_AUDIENCE_PAIRS = {("aimed", "at"), ("intended", "for"), ("meant", "for"), ("designed", "for"),
+                   ("allowed", "to")}
 _AUDIENCE_LAST = {"for", "at"}  # "Who is module 2 for?"
 _WHEN = {"quand", "when"}
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
@@ -326,4 +329,4 @@ def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     "qui peut suivre…", "à qui s'adresse…": those ask for an audience."""
     if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs):
         return False
-    return not (_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw))
+    return not (_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw) or _AUDIENCE_PAIRS & pairs)

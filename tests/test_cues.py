@@ -74,6 +74,8 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
     # an audience is no agent
     assert asked(raw("Who is the DINUM module aimed at?")) == []
     assert asked(raw("Who is module 2 for?")) == []
+    assert asked(raw("Who is the toolkit designed for, museums or schools?")) == []
+    assert asked(raw("Who designed and wrote the practical guide?")) == [AGENT]  # designed it
     assert asked(raw("Qui peut suivre le MOOC ?")) == []
     assert asked(raw("À qui s'adresse la formation ?")) == []
     assert asked(raw("Le logiciel qui gère les collections")) == []  # a relative pronoun
