@@ -32,6 +32,10 @@ NOTE_CONTEXT = 0.3  # share of its note's best score for a word that a passage i
 # the score of the note's opening passage, where a note says whom or what it is about. A name
 # found only in another section names that section ("Miro" in a page of tools), not its siblings.
 NAME_CONTEXT = 0.9
+# An acronym in capitals names a note, as a capitalised word does, when at most 2% of the
+# passages use it ("CGDD", "INR", "FTAP"); a common one names the garden's everyday things
+# ("DINUM" on the DINUM's own site, "MOOC" in a garden of trainings).
+RARE_ACRONYM = 0.02
 # A note that names none of the question's names is less likely the one asked about (0.7 to 0.9
 # gave the same figures).
 NAME_MISSING = 0.8
@@ -139,10 +143,23 @@ class Searcher:
             understood.concepts = self.expander.expand(words, understood)
         else:
             understood.concepts = [Concept.of_word(w) for w in words]
-        names = _names(parsed.text)
+        names = _names(parsed.text) | self._rare_acronyms(parsed.text)
         for concept in understood.concepts:
             concept.named = bool(names) and all(w in names for w in concept.surface.replace(".", " ").split())
         return understood
+
+    def _rare_acronyms(self, text: str) -> set[str]:
+        """The acronyms the question writes in capitals where no sentence begins ("selon
+        l'INR"), of three letters or more, that few passages use (see RARE_ACRONYM)."""
+        most = RARE_ACRONYM * self.postings.n_docs
+        out = set()
+        for match in _NAME.finditer(text):
+            word = match.group(0)
+            if word.isupper() and word.isalpha() and len(word) >= 3:
+                terms = self.analyzer.terms(word)
+                if len(terms) == 1 and 0 < self.postings.df(terms[0]) <= most:
+                    out.add(fold(word))
+        return out
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         understood = self.understand(question)
@@ -412,7 +429,8 @@ class Searcher:
 def _names(text: str) -> set[str]:
     """The folded words a question capitalises where a sentence does not begin ("selon Claire
     Dorville", "the NumEco path"), and the words of a domain name; acronyms in capitals ("INR")
-    name notes and common things alike ("MOOC"), so they are left out."""
+    name notes and common things alike ("MOOC"), so they are left out here and only the rare
+    ones are added (Searcher._rare_acronyms)."""
     names = set()
     for match in DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
         names |= set(fold(match.group(0)).split("."))

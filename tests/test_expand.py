@@ -718,6 +718,22 @@ def test_a_name_found_only_in_one_section_names_that_section(tmp_path: Path) -> 
         assert hit.path == "episode.md" and "réseaux plus sobres" in hit.text
 
 
+def test_a_rare_acronym_names_a_note_a_common_one_does_not(tmp_path: Path) -> None:
+    """"Selon l'INR, …": the INR is named in its note's opening only; the passage that answers
+    does not repeat it, and another note says "service sobre" more often. An acronym that many
+    passages use ("DINUM" on the DINUM's site) names no note."""
+    notes = {"inr.md": ("# Institut\nL'INR publie un guide.\n\n"
+                        "## Conseils\nUn service sobre est écoconçu dès sa conception.\n"),
+             "autre.md": "# Services\nUn service sobre, un service écoconçu, un service sobre.\n",
+             **{f"dinum{i}.md": f"# Actualité {i}\nLa DINUM publie la note {i}.\n" for i in range(5)}}
+    with garden_of(tmp_path, notes, fillers=60) as engine:
+        question = "Selon l'INR, comment rendre un service sobre ?"
+        assert {c.surface for c in engine.searcher.understand(question).concepts if c.named} == {"inr"}
+        hit = engine.ask(question, 3).hits[0]
+        assert hit.path == "inr.md" and hit.heading.endswith("Conseils")
+        assert not any(c.named for c in engine.searcher.understand("Selon la DINUM, un service sobre ?").concepts)
+
+
 def test_a_domain_name_in_the_question_names_the_site(tmp_path: Path) -> None:
     """"the share of RGAA criteria ecoresponsable.numerique.gouv.fr meets": the domain says
     which page; the passage with the figure does not repeat it."""
