@@ -49,6 +49,7 @@ SAME_NOTE_TIE = 0.1
 LATER_SHARE = 0.6  # a note's further passages come before passages scoring under 0.6 of theirs
 DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 @dataclass
@@ -430,8 +431,9 @@ def _names(text: str) -> set[str]:
     """The folded words a question capitalises where a sentence does not begin ("selon Claire
     Dorville", "the NumEco path"), and the words of a domain name; acronyms in capitals ("INR")
     name notes and common things alike ("MOOC"), so they are left out here and only the rare
-    ones are added (Searcher._rare_acronyms)."""
-    names = set()
+    ones are added (Searcher._rare_acronyms). A year names a note too: the edition of an
+    event or a report ("Vivatech 2025", "le challenge SEDD 2024")."""
+    names = set(_YEAR.findall(text))
     for match in DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
         names |= set(fold(match.group(0)).split("."))
     for match in _NAME.finditer(text):

@@ -689,15 +689,16 @@ def test_a_name_the_question_capitalises_is_the_notes_more_than_the_passages(tmp
              "loi.md": "# Loi\nLa loi de 2019 encadre les achats.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         understood = engine.searcher.understand("Selon Claire Dorville, que vise la loi de 2021 ?")
-        assert {c.surface for c in understood.concepts if c.named} == {"claire", "dorville"}
+        assert {c.surface for c in understood.concepts if c.named} == {"claire", "dorville", "2021"}  # the law of 2021
         hit = engine.ask("Selon Claire Dorville, que vise la loi de 2021 ?", 3).hits[0]
         assert hit.path == "episode.md" and "réseaux plus sobres" in hit.text
         from bot.search import _names
 
         assert _names("au musée de Lyon-Fourvière, à L’Académie") == {"lyon-fourviere", "lyon", "fourviere",
                                                                      "academie"}
-        # a capital that only begins the question or a sentence is no name; acronyms neither
-        assert not any(c.named for c in engine.searcher.understand("Loi de 2021. Vise quoi ? INR").concepts)
+        # a capital that only begins the question or a sentence is no name; an acronym the notes
+        # do not use neither
+        assert not any(c.named for c in engine.searcher.understand("Loi de la DINUM. Vise quoi ? INR").concepts)
 
 
 def test_a_name_found_only_in_one_section_names_that_section(tmp_path: Path) -> None:
@@ -732,6 +733,21 @@ def test_a_rare_acronym_names_a_note_a_common_one_does_not(tmp_path: Path) -> No
         hit = engine.ask(question, 3).hits[0]
         assert hit.path == "inr.md" and hit.heading.endswith("Conseils")
         assert not any(c.named for c in engine.searcher.understand("Selon la DINUM, un service sobre ?").concepts)
+
+
+def test_a_year_names_a_note_like_a_name(tmp_path: Path) -> None:
+    """"Le stand du salon 2025": the year says which edition; the section that answers does not
+    repeat it, and last year's page repeats the other words more."""
+    from bot.search import _names
+
+    assert _names("le salon 2025, 3,2018 kg, 12018 visiteurs") == {"2025"}
+    notes = {"salon25.md": ("# Salon\nLe salon de 2025 à Paris.\n\n"
+                            "## Programme\nLe stand propose trois ateliers sur la sobriété.\n"),
+             "salon24.md": ("# Salon\nLe salon de 2024 : le stand propose trois ateliers sur la sobriété ; "
+                            "ateliers et sobriété au stand.\n")}
+    with garden_of(tmp_path, notes, fillers=20) as engine:
+        hit = engine.ask("Quels ateliers sur la sobriété au stand du salon 2025 ?", 3).hits[0]
+        assert hit.path == "salon25.md" and hit.heading.endswith("Programme")
 
 
 def test_a_domain_name_in_the_question_names_the_site(tmp_path: Path) -> None:
