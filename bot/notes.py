@@ -7,9 +7,9 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase, translate
+from fnmatch import translate
 from functools import cache
 from pathlib import Path
 
@@ -150,12 +150,9 @@ def _exclusion_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Patte
             one([p for p in patterns if not p.endswith("/**") and "/" not in p]))
 
 
-def _excluded_dir(rel_dir: str, patterns: Iterable[str]) -> bool:
-    name = rel_dir.rsplit("/", 1)[-1]
-    return any(
-        pattern.endswith("/**") and (fnmatchcase(name, pattern[:-3]) or fnmatchcase(rel_dir, pattern[:-3]))
-        for pattern in patterns
-    )
+def _excluded_dir(rel_dir: str, patterns: tuple[str, ...]) -> bool:
+    in_folder = _exclusion_matchers(patterns)[0]
+    return bool(in_folder.match(rel_dir.rsplit("/", 1)[-1]) or in_folder.match(rel_dir))
 
 
 def read_text(raw: bytes) -> tuple[str, str | None]:
