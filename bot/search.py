@@ -47,6 +47,13 @@ PER_NOTE = 2
 # beaten the "À retenir" list that holds the answer word.
 SAME_NOTE_TIE = 0.1
 LATER_SHARE = 0.6  # a note's further passages come before passages scoring under 0.6 of theirs
+# A long note (a podcast transcript, a purchasing guide of 60 windows) has many passages, so one
+# of them meets several everyday words of a question by chance: its passages score
+# 1 / (1 + 0.15 ln(passages / 8)), a note of 8 passages or fewer nothing less (0.9 at 16,
+# 0.76 at 68). 0.1 to 0.2 and 6 to 10 passages gave the same figures; more lost answers in
+# transcripts.
+LONG_NOTE = 8
+LONG_NOTE_DOWN = 0.15
 DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
@@ -182,6 +189,7 @@ class Searcher:
             return []
         scores, matched, own = self._combine(candidates, parts)
         scores = self._unnamed_notes_down(scores, candidates, understood.concepts, parts)
+        scores = scores * self._note_length_factor[self.files.doc_note[candidates]]
         if total_weight > 0:
             matched /= total_weight
             own /= total_weight
@@ -246,6 +254,12 @@ class Searcher:
     def _note_openings(self) -> np.ndarray:
         """The first passage of each note, by note number."""
         return np.fromiter((note["first"] for note in self.files.notes), np.int64, len(self.files.notes))
+
+    @cached_property
+    def _note_length_factor(self) -> np.ndarray:
+        """What a passage's score is multiplied by for the length of its note, by note number."""
+        sizes = np.fromiter((note["count"] for note in self.files.notes), float, len(self.files.notes))
+        return 1 / (1 + LONG_NOTE_DOWN * np.log(np.maximum(sizes, LONG_NOTE) / LONG_NOTE))
 
     def _unnamed_notes_down(self, scores: np.ndarray, candidates: np.ndarray, concepts: list[Concept],
                             parts: list[_Scored]) -> np.ndarray:

@@ -854,6 +854,26 @@ def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
         assert "inr.md" in [h.path for h in hits[:3]]
 
 
+def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transcript of 42 passages has one that meets the question's everyday words a little
+    better than the short note about it; passages of long notes score less, so the short note
+    comes first."""
+    import bot.search
+
+    sections = "".join(f"## Partie {i}\nOn parle du sujet {i} pendant l'émission.\n\n" for i in range(40))
+    notes = {"emission.md": ("# Émission\nUne longue émission.\n\n" + sections
+                             + "## Échanges\nLes gens réparent leurs téléphones : réparer son téléphone.\n"),
+             "atelier.md": "# Atelier\nDans cet atelier de quartier, les gens réparent leur téléphone.\n"}
+    question = "les gens réparent leur téléphone ?"
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    with garden_of(tmp_path / "with", notes, fillers=20) as engine:
+        assert first_path(engine, question) == "atelier.md"
+    monkeypatch.setattr(bot.search, "LONG_NOTE_DOWN", 0.0)
+    with garden_of(tmp_path / "without", notes, fillers=20) as engine:
+        assert first_path(engine, question) == "emission.md"  # without the rule
+
+
 def test_the_note_plainly_asked_about_still_gives_its_third_passage_early(tmp_path: Path) -> None:
     """Two passages per note come first, but not before passages that score far less: the
     speaker of the third session is in the note's third passage."""
