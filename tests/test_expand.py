@@ -309,7 +309,8 @@ def test_default_synonyms_cover_everyday_question_words(engine: Engine) -> None:
 
 def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
     notes = {"agec.md": "# Loi AGEC\nLes producteurs mettent à disposition des informations sur leurs produits.\n",
-             "mooc.md": "# MOOC\nLe MOOC dure 30 minutes.\n"}
+             "mooc.md": "# MOOC\nLe MOOC dure 30 minutes.\n",
+             "labo.md": "# Recherche\nLe laboratoire de l'université teste la batterie.\n"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
         alts = alternatives(engine, "quelles infos sur les produits ?")["infos"]
         assert ("synonym", terms(engine, "information")) in alts
@@ -317,6 +318,9 @@ def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
         assert "(duration asked)" not in alternatives(engine, "suivre les produits dans la durée ?")
         assert "(duration asked)" in alternatives(engine, "quelle est la durée du 1 MOOC ?")
         assert first_path(engine, "quelles infos sur les produits ?") == "agec.md"
+        for short, full in (("l'accu", "batterie"), ("la fac", "université"), ("le labo", "laboratoire")):
+            word = short.split()[-1].split("'")[-1]
+            assert ("synonym", terms(engine, full)) in alternatives(engine, f"quel état pour {short} ?")[word]
 
 
 def test_a_quoted_phrase_keeps_its_passage_first_within_a_note(tmp_path: Path) -> None:
