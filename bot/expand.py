@@ -20,7 +20,7 @@ import numpy as np
 
 from bot import cues
 from bot.analysis import Analyzer, Word, fold, lower, prepared, stopwords, strip_marks
-from bot.glossary import Glossary
+from bot.glossary import Glossary, french_cognates
 from bot.index import Postings
 from bot.query import without_quotes
 from bot.search import DOMAIN, Alternative, Concept, Understood
@@ -31,6 +31,7 @@ from bot.typos import TypoIndex, doubled_spellings, doubling, one_edit_spellings
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
+COGNATE_WEIGHT = 0.8  # "psychological" -> "psychologique": a guess from the ending, that the notes confirm
 TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 # Members often type French without accents ("musees", "detachees"). Folding makes most such words
 # meet their accented forms, but the stemmer's accented endings (-ée, -és, -ité) do not fire on
@@ -327,7 +328,10 @@ class Expander:
             for word in self._words_of(raw[i], analysed, capitals):
                 concept = Concept.of_word(word)
                 if not self.postings.df(word.term) and not expressions_only:
-                    self._add_misspelt_translation(concept)
+                    if "-" not in raw[i]:
+                        concept.alternatives += self._french(french_cognates(raw[i]), COGNATE_WEIGHT, "cognate")
+                    if len(concept.alternatives) == 1:
+                        self._add_misspelt_translation(concept)
                 concepts.append(concept)
             i += 1
         return concepts

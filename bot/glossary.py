@@ -128,3 +128,22 @@ def english_lemmas(word: str) -> list[str]:
             if re.search(r"([b-df-hj-np-tv-z])\1$", stem):  # stopped -> stopp -> stop
                 out.append(stem[:-1])
     return out
+
+
+# English endings and the French ones of the same Latin or Greek word ("psychological" ->
+# "psychologique", "geographically" -> "géographiquement", "natively" -> "nativement"), longest
+# first; the endings that French shares ("distance", "information") need no rule.
+_COGNATE_ENDINGS = (
+    ("ically", "iquement"), ("ization", "isation"), ("isation", "isation"), ("ical", "ique"),
+    ("ally", "alement"), ("ively", "ivement"), ("ously", "eusement"), ("ity", "ité"), ("ism", "isme"),
+    ("ist", "iste"), ("ous", "eux"), ("ive", "if"), ("ize", "iser"), ("ary", "aire"), ("ory", "oire"),
+    ("ic", "ique"), ("al", "el"), ("y", "ie"))
+
+
+def french_cognates(word: str) -> list[str]:
+    """The French spelling an English word the glossary lacks may have, by its longest known
+    ending ([] for none); the notes say whether it exists."""
+    for end, french in _COGNATE_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return [word[: -len(end)] + french]
+    return []

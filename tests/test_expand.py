@@ -555,6 +555,22 @@ def test_a_quoted_french_title_does_not_make_an_english_question_french(engine: 
     assert engine.searcher.understand('c\'est quoi le « Green IT » ?').language == "fr"
 
 
+def test_an_english_word_the_glossary_lacks_finds_its_french_cognate(tmp_path: Path) -> None:
+    """"psychological" is in no glossary line, but its ending says the French one: the notes
+    have "psychologique", so the question finds it; a guess the notes lack adds nothing."""
+    from bot.glossary import french_cognates
+
+    assert french_cognates("psychological") == ["psychologique"]
+    assert french_cognates("geographically") == ["geographiquement"]
+    notes = {"distance.md": "# Médiation\nLa médiation réduit la distance psychologique du visiteur.\n",
+             "autre.md": "# Visite\nLa distance de la visite au musée, pour le visiteur.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        question = "Which psychological distance does mediation reduce for visitors?"
+        assert ("cognate", terms(engine, "psychologique")) in alternatives(engine, question)["psychological"]
+        assert first_path(engine, question) == "distance.md"
+        assert all(why != "cognate" for why, _ in alternatives(engine, "Which geographical distance?")["geographical"])
+
+
 def test_english_function_words_pronouns_and_acronyms(tmp_path: Path) -> None:
     """Small words of English questions that were misread: "don't" as the French "don" (a
     gift), "which one" as the number 1, "rather" as a typo of "father", and "EU", an acronym
