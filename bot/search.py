@@ -252,13 +252,18 @@ class Searcher:
 
     @cached_property
     def _note_openings(self) -> np.ndarray:
-        """The first passage of each note, by note number."""
-        return np.fromiter((note["first"] for note in self.files.notes), np.int64, len(self.files.notes))
+        """The first passage of each note, by note number (from the passages' note numbers, as
+        the length factor: not from the note table, which a restart does not read)."""
+        notes, first = np.unique(np.asarray(self.files.doc_note), return_index=True)
+        openings = np.full(len(self.files.notes), -1, np.int64)
+        openings[notes] = first
+        return openings
 
     @cached_property
     def _note_length_factor(self) -> np.ndarray:
-        """What a passage's score is multiplied by for the length of its note, by note number."""
-        sizes = np.fromiter((note["count"] for note in self.files.notes), float, len(self.files.notes))
+        """What a passage's score is multiplied by for the length of its note, by note number
+        (counted from the passages' note numbers: reading the note table costs a restart 0.1 s)."""
+        sizes = np.bincount(np.asarray(self.files.doc_note), minlength=len(self.files.notes)).astype(float)
         return 1 / (1 + LONG_NOTE_DOWN * np.log(np.maximum(sizes, LONG_NOTE) / LONG_NOTE))
 
     def _unnamed_notes_down(self, scores: np.ndarray, candidates: np.ndarray, concepts: list[Concept],

@@ -158,6 +158,19 @@ def test_a_fresh_index_is_reused_without_listing_the_notes(garden_copy, index_ro
     engine.close()
 
 
+def test_a_restarted_engine_answers_without_reading_the_note_table(garden_copy, index_root):
+    """Parsing the note table is most of loading a big garden (0.1 s at 100,000 passages); the
+    ranking's note lengths and note openings come from the passages' note numbers instead.
+    (Wiki links in a passage and title suggestions do read it.)"""
+    Engine.open([garden_copy], index_root)[0].close()
+    engine, report = Engine.open([garden_copy], index_root)
+    assert report is None
+    for question in ("Écoindex", "la note de l'Académie du Numérique"):  # a name: the note openings
+        assert engine.ask(question).hits
+    assert engine.searcher.files.notes._notes is None
+    engine.close()
+
+
 @pytest.mark.parametrize("change", ["edit", "same-size edit", "new note", "removed note", "renamed folder"])
 def test_a_stale_index_is_detected_and_refreshed(garden_copy, index_root, change):
     engine, _ = Engine.open([garden_copy], index_root)
