@@ -264,7 +264,7 @@ def test_default_synonym_groups_do_not_merge_through_a_shared_stem() -> None:
     """Two groups that share a stem become one: "fonds" (a collection) and "fonder" (to found)
     both stemmed "fond", so "collection" was a synonym of "création"; "utilisateur" stemmed like
     "utiliser". The stem overrides keep such words apart; the groups left sharing a stem mean
-    the same thing (an emission, obsolescence, buying, measuring)."""
+    the same thing (an emission, obsolescence, buying, measuring, a conference)."""
     from bot.analysis import DATA, Analyzer
     from bot.synonyms import parse_rules
 
@@ -277,7 +277,7 @@ def test_default_synonym_groups_do_not_merge_through_a_shared_stem() -> None:
             if len(terms) == 1:
                 groups.setdefault(terms[0], set()).add(i)
     shared = {term for term, where in groups.items() if len(where) > 1}
-    assert shared == {"emiss", "obsolescent", "achet", "mesur"}
+    assert shared == {"emiss", "obsolescent", "achet", "mesur", "conferent"}
 
 
 def test_short_words_are_not_corrected(engine: Engine) -> None:
@@ -305,6 +305,21 @@ def test_default_synonyms_cover_everyday_question_words(engine: Engine) -> None:
     """A member asks what a tool "montre"; the note says it "affiche"."""
     assert ("synonym", terms(engine, "affiche")) in alternatives(engine, "outil qui montre le CO2")["montre"]
     assert first_path(engine, "qui montre ce que ma navigation émet") == "extension.md"
+
+
+def test_everyday_words_find_the_notes_written_ones(tmp_path: Path) -> None:
+    """A member says "instrument", "façon de réfléchir", "métier"; the note says "outil",
+    "manière de penser", "profession"."""
+    notes = {"culture.md": "# Culture numérique\nPlus qu'un outil, le numérique est une manière de penser.\n",
+             "metiers.md": "# Métiers\nOn pourrait réguler les professions du numérique.\n",
+             "outils.md": "# Outils\nUn outil de mesure, un instrument pour les équipes.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        alts = alternatives(engine, "le digital, un instrument ou une façon de réfléchir ?")
+        assert ("synonym", terms(engine, "outil")) in alts["instrument"]
+        assert ("synonym", terms(engine, "manière")) in alts["facon"]
+        assert ("synonym", terms(engine, "penser")) in alts["reflechir"]
+        assert first_path(engine, "le digital, un instrument ou une façon de réfléchir ?") == "culture.md"
+        assert first_path(engine, "faut-il encadrer les métiers de l'informatique ?") == "metiers.md"
 
 
 def test_everyday_short_forms_find_the_full_word(tmp_path: Path) -> None:
