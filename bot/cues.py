@@ -63,7 +63,17 @@ _ROUGH_NUMBER_RE = re.compile(r"\b(?:dizaines?|centaines?|milliers?|millions?|mi
 _PERCENT_RE = re.compile(r"\d\s*%|\d\s*(?:pour ?cent|percent)\b", re.I)
 _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?|days?|weeks?|"
           r"months?|years?|secondes?|seconds?")
-_DURATION_RE = re.compile(rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b", re.I)
+# Durations in words answer "how long" too: "pendant trois heures", "vingt-cinq minutes", "quelques
+# jours", "une demi-journée", "une heure". "Un jour" (someday) and "une semaine" (an event's name)
+# are left out.
+_WRITTEN_NUMBERS = (r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+                 r"cinquante|soixante|cent|quelques|plusieurs|two|three|four|five|seven|eight|nine|ten|"
+                 r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|few|several")
+_DURATION_RE = re.compile(
+    rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b"
+    rf"|\b(?:{_WRITTEN_NUMBERS})(?:[- ](?:{_WRITTEN_NUMBERS}|et|and|un|une|one))*\s+(?:{_UNITS})\b"
+    r"|\b(?:une|one|an)\s+(?:heure|hour|journée|demi-journée|demi-heure)\b"
+    r"|\bdemi-(?:journée|heure)s?\b|\bhalf[- ](?:a[- ])?(?:day|an hour|hour)\b", re.I)
 _MONEY_RE = re.compile(r"\d\s*(?:(?:milliards?|millions?|mille|billions?|thousand)\s+(?:d['’]\s*|de\s+)?)?"
                        r"(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
@@ -126,8 +136,9 @@ def type_words(raw: Sequence[str]) -> set[int]:
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
     agent = [AGENT] if _AGENT_RE.search(text) else []
-    if not _NUMBER_RE.search(text):  # every type but a rough number is stated with digits
-        return ([NUMBER] if _ROUGH_NUMBER_RE.search(text) else []) + agent
+    if not _NUMBER_RE.search(text):  # every type but a rough number or a duration is stated with digits
+        return (([NUMBER] if _ROUGH_NUMBER_RE.search(text) else [])
+                + ([DURATION] if _DURATION_RE.search(text) else []) + agent)
     return [marker for marker, pattern in _STATED if pattern.search(text)] + agent
 
 

@@ -36,6 +36,12 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert set(markers("Durées : 30 minutes ou 4 heures")) == {NUMBER, DURATION}
     assert DURATION in markers("de 9h30 à 18h30")
     assert markers("Aucun chiffre ici.") == []
+    # a duration in words answers "how long" too, without being a number
+    for text in ("Pendant trois heures, les participants", "un atelier de deux jours", "vingt-cinq minutes",
+                 "durée : une demi-journée", "une heure de cours", "quelques mois", "half a day"):
+        assert markers(text) == [DURATION], text
+    assert markers("Un jour, les musées…") == [] and markers("une semaine du numérique") == []
+    assert markers("deux modules et plusieurs ateliers") == []
     assert PERCENT in markers("Il représente 3,8% des émissions")
     assert YEAR not in markers("3,2018 kg ou 12018 visiteurs")
 
