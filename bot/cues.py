@@ -1,6 +1,6 @@
-"""Expected answer types: a question asking "when", "how many", "how long", "how much does it cost"
-or "at what time" wants a passage that states a year, a number, a duration, an amount of money or
-a time of day. Passages carry one marker term per type they contain
+"""Expected answer types: a question asking "when", "how many", "how long", "how much does it cost",
+"at what time" or "on which page" wants a passage that states a year, a number, a duration, an
+amount of money, a time of day or a page. Passages carry one marker term per type they contain
 (indexed like words, so BM25 statistics stay honest); questions that ask for a type look for it.
 "Combien de monuments" goes further: passages also mark each word that follows a number
 ("12 monuments"), and the question looks for the marker of the word it counts.
@@ -19,6 +19,7 @@ DURATION = "#duration"
 PERCENT = "#percent"
 MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
+PAGE = "#page"  # "(p. 14)", "à partir de la slide 22": where in a document
 AGENT = "#agent"  # "animé par Gaëlle Mangeon", "développé par Ars Electronica": who did it
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
@@ -78,8 +79,9 @@ _MONEY_RE = re.compile(r"\d\s*(?:(?:milliards?|millions?|mille|billions?|thousan
                        r"(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
+_PAGE_RE = re.compile(r"(?<![\w.])(?:pp?\.|pages?|slides?|diapositives?|diapos?)\s*\d", re.I)
 _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
-           (MONEY, _MONEY_RE), (TIME, _TIME_RE))
+           (MONEY, _MONEY_RE), (TIME, _TIME_RE), (PAGE, _PAGE_RE))
 
 # "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
@@ -110,6 +112,9 @@ _ASKS = {
     TIME: ({"horaire", "horaires"}, {("quelle", "heure"), ("what", "time")}),
     PERCENT: ({"pourcentage", "percentage", "proportion"},
               {("quelle", "part"), ("what", "share"), ("what", "part")}),
+    PAGE: (set(), {("quelle", "page"), ("quelles", "pages"), ("which", "page"), ("what", "page"),
+                   ("which", "pages"), ("what", "pages"), ("quelle", "slide"), ("which", "slide"),
+                   ("quelle", "diapositive")}),
     DURATION: ({"duree", "durer", "dure", "long"},
                {("combien", "temps"), ("combien", "temp"), ("how", "long"), ("how", "often"),
                 ("quelle", "frequence"), ("quel", "age"), ("what", "age")}),
@@ -119,7 +124,7 @@ _ASKS = {
 # Words that only name the type asked for, after a question word: "en quelle année", "combien de
 # temps", "what year". The answer states the value ("créé en 2018") and seldom repeats the word.
 _TYPE_WORDS = {"annee", "annees", "year", "years", "date", "jour", "day", "temps", "temp", "heure", "time",
-               "argent", "money", "part", "share", "age"}
+               "argent", "money", "part", "share", "age", "page", "pages", "slide", "diapositive"}
 # The question words themselves, once the type they ask for is known: "combien" is not a topic.
 ASKING_WORDS = {"combien", "quand", "depuis quand", "how much", "how many", "how long", "how often"}
 _WHICH = {"quelle", "quel", "what", "which", "combien"}
@@ -328,6 +333,8 @@ def asked(raw: list[str]) -> list[str]:
             wanted.append(marker)
     if DURATION in wanted and "long" in raw and ("how", "long") not in pairs:
         wanted.remove(DURATION)  # "long" alone is an adjective, not "how long"
+    if PAGE in wanted and {("page", "web"), ("page", "internet"), ("web", "page")} & pairs:
+        wanted.remove(PAGE)  # "quelle page web" asks which page of a site, not a page number
     if NUMBER in wanted and len(wanted) > 1:
         wanted.remove(NUMBER)  # the more precise type says it already
     if _asks_who(raw, pairs):

@@ -6,6 +6,7 @@ from bot.cues import (
     DURATION,
     MONEY,
     NUMBER,
+    PAGE,
     PERCENT,
     TIME,
     YEAR,
@@ -43,6 +44,9 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert markers("Un jour, les musées…") == [] and markers("une semaine du numérique") == []
     assert markers("deux modules et plusieurs ateliers") == []
     assert PERCENT in markers("Il représente 3,8% des émissions")
+    for text in ("une définition (p. 14)", "(pp. 13 à 56)", "à partir de la slide 22", "la page 4"):
+        assert PAGE in markers(text), text
+    assert PAGE not in markers("8 200 abonnés à la page LinkedIn") and PAGE not in markers("app.2")
     assert YEAR not in markers("3,2018 kg ou 12018 visiteurs")
 
 
@@ -64,6 +68,10 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("Quel montant de financement peut-on obtenir ?")) == [MONEY]
     assert asked(raw("Combien coûte un ordinateur ?")) == [MONEY]
     assert asked(raw("How much does the training cost?")) == [MONEY]
+    assert asked(raw("À partir de quelle page le rapport définit-il la numérisation ?")) == [PAGE]
+    assert asked(raw("From which page does the barometer cover digital uses?")) == [PAGE]
+    assert asked(raw("Quelles pages couvrent la théorie ?")) == [PAGE]
+    assert asked(raw("Quelle page web pèse le plus ?")) == []  # a page of a site, not a page number
     assert asked(raw("À quelle heure commence la journée ?")) == [TIME]
     assert asked(raw("numérique ou digital")) == []
     assert asked(raw("a long-term strategy")) == []
