@@ -68,8 +68,8 @@ _UNITS = (r"h|min|mn|minutes?|heures?|jours?|semaines?|mois|ans?|années?|hours?
 # jours", "une demi-journée", "une heure". "Un jour" (someday) and "une semaine" (an event's name)
 # are left out.
 _WRITTEN_NUMBERS = (r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
-                 r"cinquante|soixante|cent|quelques|plusieurs|two|three|four|five|seven|eight|nine|ten|"
-                 r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|few|several")
+                    r"cinquante|soixante|cent|quelques|plusieurs|two|three|four|five|seven|eight|nine|ten|"
+                    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|few|several")
 _DURATION_RE = re.compile(
     rf"\b\d+(?:[.,]\d+)?\s*(?:{_UNITS})\b|\b\d+h\d*\b"
     rf"|\b(?:{_WRITTEN_NUMBERS})(?:[- ](?:{_WRITTEN_NUMBERS}|et|and|un|une|one))*\s+(?:{_UNITS})\b"
