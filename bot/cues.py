@@ -85,6 +85,9 @@ _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PE
 
 # "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
+# A reference's author and year, as reading notes cite them: "Bourliataux-Lajoinie, S. (2022)",
+# "Deakin, T (2022)", "ICART (2022)": who wrote it.
+_CITATION_RE = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:,\s*[A-ZÀ-Ý]\.?(?:\s*[A-ZÀ-Ý]\.?)*)?\s*\((?:19|20)\d\d\)")
 _WHO = {"qui", "who"}
 _WHO_PAIRS = {("par", "qui"), ("by", "whom"), ("de", "qui")}
 _AUDIENCE = {"adresse", "adressent", "destine", "destinee", "destines", "cible", "eligible", "peut",
@@ -93,6 +96,7 @@ _AUDIENCE = {"adresse", "adressent", "destine", "destinee", "destines", "cible",
 _AUDIENCE_PAIRS = {("aimed", "at"), ("intended", "for"), ("meant", "for"), ("designed", "for"),
                    ("allowed", "to")}
 _AUDIENCE_LAST = {"for", "at"}  # "Who is module 2 for?"
+_AUTHOR = {"auteur", "auteurs", "autrice", "autrices", "author", "authors"}
 _WHEN = {"quand", "when"}
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
 # ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
@@ -140,7 +144,7 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
-    agent = [AGENT] if _AGENT_RE.search(text) else []
+    agent = [AGENT] if _AGENT_RE.search(text) or _CITATION_RE.search(text) else []
     if not _NUMBER_RE.search(text):  # every type but a rough number or a duration is stated with digits
         return (([NUMBER] if _ROUGH_NUMBER_RE.search(text) else [])
                 + ([DURATION] if _DURATION_RE.search(text) else []) + agent)
@@ -343,8 +347,10 @@ def asked(raw: list[str]) -> list[str]:
 
 
 def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
-    """"Qui a piloté…", "Who created…", "des travaux de qui": an agent. Not "who … aimed at",
-    "qui peut suivre…", "à qui s'adresse…": those ask for an audience."""
+    """"Qui a piloté…", "Who created…", "des travaux de qui", "auteur du guide": an agent. Not
+    "who … aimed at", "qui peut suivre…", "à qui s'adresse…": those ask for an audience."""
+    if _AUTHOR & set(raw) and not ({("droit", "d"), ("droits", "d")} & pairs):  # "droit d'auteur"
+        return True
     if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs):
         return False
     return not (_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw) or _AUDIENCE_PAIRS & pairs)

@@ -93,6 +93,13 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
     assert asked(raw("Qui peut suivre le MOOC ?")) == []
     assert asked(raw("À qui s'adresse la formation ?")) == []
     assert asked(raw("Le logiciel qui gère les collections")) == []  # a relative pronoun
+    # a reference's author, as reading notes cite it, and questions that ask for an author
+    assert AGENT in markers("### [Bourliataux-Lajoinie, S. (2022). Quand la technologie…](https://…)")
+    assert AGENT in markers("Deakin, T (2022). The growing value") and AGENT in markers("ICART (2022). Penser")
+    assert AGENT not in markers("publié en 2022 (voir plus bas)")
+    assert asked(raw("auteur Penser Demain institutions culturelles")) == [AGENT]
+    assert asked(raw("Who is the author of the CodeCarbon tool?")) == [AGENT]
+    assert asked(raw("europeana droit d'auteur collections en ligne")) == []  # copyright
 
 
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
