@@ -52,8 +52,9 @@ DOMAIN_NAME_WEIGHT = 0.8
 CUE_WEIGHT = 3.0  # a stated answer type counts like a question word of this idf
 AGENT_WEIGHT = 1.5  # "par <Name>" is in many passages that answer no "who": a lighter cue
 # "12 monuments" answers "combien de monuments" more surely than a passage that repeats more of
-# the question's other words (a note's introduction does): the marker weighs like three words.
-COUNTED_WEIGHT = 3.0
+# the question's other words (a note's introduction does): the marker weighs like two words. At
+# three, a rare counted word ("40 salariés" in a podcast) outweighed the rest of the question.
+COUNTED_WEIGHT = 2.0
 RARE_DF = 2
 LARGE_VOCABULARY = 30_000  # a word this rare, next to a much more common neighbour, may be a typo too
 # Number words up to twelve, by value.
