@@ -889,6 +889,25 @@ def test_one_note_does_not_fill_the_answer(tmp_path: Path) -> None:
         assert "inr.md" in [h.path for h in hits[:3]]
 
 
+def test_a_rare_counted_word_does_not_outweigh_the_rest_of_the_question(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Combien de visiteurs … en 2024": last year's report counts its visitors ("12 000
+    visiteurs"), this year's gives a share; the counted marker weighs twice its BM25 weight, so
+    the year and the site of the question still decide."""
+    import bot.expand
+
+    notes = {"bilan2022.md": "# Bilan 2022\nLe site a reçu 12 000 visiteurs cette année-là.\n",
+             "bilan2024.md": "# Bilan 2024\nEn 2024, le site de la mission : + 4,5% de visiteurs sur le site.\n"}
+    question = "de combien a augmenté le nombre de visiteurs du site en 2024 ?"
+    (tmp_path / "two").mkdir()
+    (tmp_path / "three").mkdir()
+    with garden_of(tmp_path / "two", notes, fillers=20) as engine:
+        assert first_path(engine, question) == "bilan2024.md"
+    monkeypatch.setattr(bot.expand, "COUNTED_WEIGHT", 3.0)
+    with garden_of(tmp_path / "three", notes, fillers=20) as engine:
+        assert first_path(engine, question) == "bilan2022.md"  # the weight it had
+
+
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A transcript of 42 passages has one that meets the question's everyday words a little
     better than the short note about it; passages of long notes score less, so the short note
