@@ -899,13 +899,22 @@ def test_a_rare_counted_word_does_not_outweigh_the_rest_of_the_question(
     notes = {"bilan2022.md": "# Bilan 2022\nLe site a reçu 12 000 visiteurs cette année-là.\n",
              "bilan2024.md": "# Bilan 2024\nEn 2024, le site de la mission : + 4,5% de visiteurs sur le site.\n"}
     question = "de combien a augmenté le nombre de visiteurs du site en 2024 ?"
-    (tmp_path / "two").mkdir()
-    (tmp_path / "three").mkdir()
-    with garden_of(tmp_path / "two", notes, fillers=20) as engine:
-        assert first_path(engine, question) == "bilan2024.md"
-    monkeypatch.setattr(bot.expand, "COUNTED_WEIGHT", 3.0)
-    with garden_of(tmp_path / "three", notes, fillers=20) as engine:
-        assert first_path(engine, question) == "bilan2022.md"  # the weight it had
+    # at the weight it had, the count won
+    assert firsts_now_and_with(tmp_path, monkeypatch, notes, question, (bot.expand, "COUNTED_WEIGHT", 3.0)) == (
+        "bilan2024.md", "bilan2022.md")
+
+
+def firsts_now_and_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: dict[str, str], question: str,
+                        setting: tuple[object, str, object]) -> tuple[str, str]:
+    """The note of the first answer as the engine is, then with one module setting changed."""
+    firsts = []
+    for label in ("now", "changed"):
+        if label == "changed":
+            monkeypatch.setattr(*setting)
+        (tmp_path / label).mkdir()
+        with garden_of(tmp_path / label, notes, fillers=20) as engine:
+            firsts.append(first_path(engine, question))
+    return firsts[0], firsts[1]
 
 
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -919,13 +928,9 @@ def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pyte
                              + "## Échanges\nLes gens réparent leurs téléphones : réparer son téléphone.\n"),
              "atelier.md": "# Atelier\nDans cet atelier de quartier, les gens réparent leur téléphone.\n"}
     question = "les gens réparent leur téléphone ?"
-    (tmp_path / "with").mkdir()
-    (tmp_path / "without").mkdir()
-    with garden_of(tmp_path / "with", notes, fillers=20) as engine:
-        assert first_path(engine, question) == "atelier.md"
-    monkeypatch.setattr(bot.search, "LONG_NOTE_DOWN", 0.0)
-    with garden_of(tmp_path / "without", notes, fillers=20) as engine:
-        assert first_path(engine, question) == "emission.md"  # without the rule
+    # without the rule, the transcript's window comes first
+    assert firsts_now_and_with(tmp_path, monkeypatch, notes, question, (bot.search, "LONG_NOTE_DOWN", 0.0)) == (
+        "atelier.md", "emission.md")
 
 
 def test_the_note_plainly_asked_about_still_gives_its_third_passage_early(tmp_path: Path) -> None:
