@@ -187,9 +187,10 @@ class Searcher:
             candidates = candidates[allowed[candidates]]
         if not len(candidates):
             return []
-        scores, matched, own = self._combine(candidates, parts)
-        scores = self._unnamed_notes_down(scores, candidates, understood.concepts, parts)
-        scores = scores * self._note_length_factor[self.files.doc_note[candidates]]
+        cand_notes = np.asarray(self.files.doc_note[candidates])
+        scores, matched, own = self._combine(candidates, cand_notes, parts)
+        scores = self._unnamed_notes_down(scores, cand_notes, parts)
+        scores = scores * self._note_length_factor[cand_notes]
         if total_weight > 0:
             matched /= total_weight
             own /= total_weight
@@ -215,8 +216,10 @@ class Searcher:
                         0.0 if c.answer_cue else NAME_CONTEXT if c.named else NOTE_CONTEXT, c.named)
                 for c in concepts]
 
-    def _combine(self, candidates: np.ndarray, parts: list[_Scored]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Scores, covered weight and weight covered by the passage itself, concept by concept.
+    def _combine(self, candidates: np.ndarray, cand_notes: np.ndarray, parts: list[_Scored]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scores, covered weight and weight covered by the passage itself, concept by concept
+        (`cand_notes`: the candidates' note numbers).
 
         A passage also inherits a share of what the rest of its note says about a concept (the
         note names the institute in its introduction, the passage gives the figure), so a
@@ -228,8 +231,7 @@ class Searcher:
         matched = np.zeros(len(candidates))
         matched_own = np.zeros(len(candidates))
         doc_note = self.files.doc_note
-        cand_notes = np.asarray(doc_note[candidates])
-        for weight, got, context, from_opening in parts:
+        for weight, got, context, named in parts:
             if got is None:
                 continue
             ids, vals, credit = got
@@ -242,7 +244,7 @@ class Searcher:
             matched_own += weight * (1 - context) * (own > 0)  # a name counts for what it does not inherit
             contribution = own
             if context > 0:
-                lends = ids == self._note_openings[np.asarray(doc_note[ids])] if from_opening else slice(None)
+                lends = ids == self._note_openings[np.asarray(doc_note[ids])] if named else slice(None)
                 inherited = context * _note_best(np.asarray(doc_note[ids[lends]]), vals[lends])(cand_notes)
                 contribution = np.maximum(own, inherited)
                 covered = np.maximum(covered, context * (inherited > 0))
@@ -266,18 +268,15 @@ class Searcher:
         sizes = np.bincount(np.asarray(self.files.doc_note), minlength=len(self.files.notes)).astype(float)
         return 1 / (1 + LONG_NOTE_DOWN * np.log(np.maximum(sizes, LONG_NOTE) / LONG_NOTE))
 
-    def _unnamed_notes_down(self, scores: np.ndarray, candidates: np.ndarray, concepts: list[Concept],
-                            parts: list[_Scored]) -> np.ndarray:
+    def _unnamed_notes_down(self, scores: np.ndarray, cand_notes: np.ndarray, parts: list[_Scored]) -> np.ndarray:
         """A passage whose note names none of the names the question gives (and the notes know)
         scores NAME_MISSING of its score: "the author of the CodeCarbon tool" is not on a page
         listing tools that never names CodeCarbon."""
-        named = [part.got[0] for concept, part in zip(concepts, parts, strict=True)
-                 if concept.named and part.got is not None]
+        named = [part.got[0] for part in parts if part.named and part.got is not None]
         if not named:
             return scores
         doc_note = np.asarray(self.files.doc_note)
-        cand_notes = doc_note[candidates]
-        has = np.zeros(len(candidates), bool)
+        has = np.zeros(len(cand_notes), bool)
         for ids in named:
             has |= np.isin(cand_notes, doc_note[ids])
         return np.where(has, scores, scores * NAME_MISSING)
@@ -464,12 +463,13 @@ def _names(text: str) -> set[str]:
 
 class _Scored(NamedTuple):
     """One concept of the question, scored: its weight, its (passages, scores, credit), the share
-    of its note's score a passage inherits, and whether only the note's opening passage lends it."""
+    of its note's score a passage inherits, and whether it is a name the question gives (a name
+    is lent by the note's opening passage only, and a note that lacks it scores less)."""
 
     weight: float
     got: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     context: float
-    from_opening: bool
+    named: bool
 
 
 def _note_best(notes: np.ndarray, vals: np.ndarray):

@@ -995,7 +995,8 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         assert [c.surface for c in cue] == ["(year asked)"]
         hits = engine.ask("institut", 10).hits
         candidates = np.array(sorted(h.passage for h in hits))
-        added, _, _ = searcher._combine(candidates, searcher._parts(cue))  # what the cue adds, before coverage
+        cand_notes = np.asarray(searcher.files.doc_note[candidates])
+        added, _, _ = searcher._combine(candidates, cand_notes, searcher._parts(cue))  # what the cue adds
         by_passage = dict(zip(candidates.tolist(), added.tolist(), strict=True))
         bonus = {(h.path, h.heading): by_passage[h.passage] for h in hits}
         assert bonus[("none.md", "Autre")] == pytest.approx(0)
