@@ -20,6 +20,7 @@ PERCENT = "#percent"
 MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
 PAGE = "#page"  # "(p. 14)", "à partir de la slide 22": where in a document
+PLACE = "#place"  # "Lieu : Noisy-le-Grand", "📍 182 rue Saint-Honoré", "se tiendra à Nantes": where
 AGENT = "#agent"  # "animé par Gaëlle Mangeon", "développé par Ars Electronica": who did it
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
@@ -83,6 +84,13 @@ _PAGE_RE = re.compile(r"(?<![\w.])(?:pp?\.|pages?|slides?|diapositives?|diapos?)
 _STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
            (MONEY, _MONEY_RE), (TIME, _TIME_RE), (PAGE, _PAGE_RE))
 
+# Where something happens, as event pages state it: a "Lieu :" line, a pin, a street address, a
+# postcode and town, or a verb of taking place before a preposition and a capital.
+_PLACE_RE = re.compile(
+    r"\bLieu\s*:|📍|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|quai|place|allée|chemin|"
+    r"impasse|cours|route)\s|\b\d{5}\s+[A-ZÀ-Ý]|(?:se tien(?:t|dra)|se dérouler?a?|s['’]est (?:tenue?|déroulée?)|"
+    r"aura lieu|a eu lieu|a lieu|(?:was |were |is |be )?(?:held|hosted|located)|t(?:ake|ook)s? place)\s+"
+    r"(?:[^.;:\n]{0,40}?\s)?(?:à|au|aux|dans|en|in|at)\s+(?:l['’]|la\s|le\s|les\s|the\s)?[A-ZÀ-Ý]")
 # "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
 # A reference's author and year, as reading notes cite them: "Bourliataux-Lajoinie, S. (2022)",
@@ -98,6 +106,12 @@ _AUDIENCE_PAIRS = {("aimed", "at"), ("intended", "for"), ("meant", "for"), ("des
 _AUDIENCE_LAST = {"for", "at"}  # "Who is module 2 for?"
 _AUTHOR = {"auteur", "auteurs", "autrice", "autrices", "author", "authors"}
 _WHEN = {"quand", "when"}
+# Words that ask where something takes place (see _asks_where, _names_a_place)
+_WHERE = {"ou", "where"}
+_TAKING_PLACE = {"tient", "tiendra", "tenu", "tenue", "deroule", "deroulera", "deroulee", "lieu", "passe",
+                 "passera", "situe", "situee", "trouve", "held", "located", "place", "venue", "est", "etait",
+                 "sera", "is", "was", "will"}
+_PLACE_WORDS = {"venue", "lieu", "adresse", "address", "ville", "city"}
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
 # ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
 _OTHER_ASKING = {"qui", "quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "combien",
@@ -145,6 +159,8 @@ def type_words(raw: Sequence[str]) -> set[int]:
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
     agent = [AGENT] if _AGENT_RE.search(text) or _CITATION_RE.search(text) else []
+    if _PLACE_RE.search(text):
+        agent.insert(0, PLACE)
     if not _NUMBER_RE.search(text):  # every type but a rough number or a duration is stated with digits
         return (([NUMBER] if _ROUGH_NUMBER_RE.search(text) else [])
                 + ([DURATION] if _DURATION_RE.search(text) else []) + agent)
@@ -341,9 +357,33 @@ def asked(raw: list[str]) -> list[str]:
         wanted.remove(PAGE)  # "quelle page web" asks which page of a site, not a page number
     if NUMBER in wanted and len(wanted) > 1:
         wanted.remove(NUMBER)  # the more precise type says it already
+    if _asks_where(raw) or not wanted and _names_a_place(raw):
+        wanted.append(PLACE)
     if _asks_who(raw, pairs):
         wanted.append(AGENT)
     return wanted
+
+
+def _asks_where(raw: Sequence[str]) -> bool:
+    """"Où se tient l'atelier ?", "Where was the workshop held?", "c'est où ?": a place. Not "où
+    trouver le guide" or "where can I read…": those ask for a link."""
+    for i, word in enumerate(raw):
+        if word in _WHERE and set(raw[i + 1 : i + 4]) & _TAKING_PLACE:
+            if word == "ou" and raw[i + 1] not in ("se", "s", "a", "aura", "est", "etait", "sera"):
+                continue  # folded "où" is also "ou" (or): "en ligne ou en présentiel"
+            return True
+    return bool(raw) and raw[-1] in _WHERE and len(raw) > 1 and raw[-2] in _BE  # "c'est où ?"
+
+
+def _names_a_place(raw: Sequence[str]) -> bool:
+    """"lieu du lancement", "à quelle adresse", "venue": a place, where nothing else is asked ("quand
+    ouvre le lieu d'exposition" asks a date). Not "au lieu de" (instead of), "à qui s'adresse",
+    "adresse mail"."""
+    for i, word in enumerate(raw):
+        if word in _PLACE_WORDS and (i == 0 or raw[i - 1] not in ("au", "a", "aura", "avoir", "eu", "s")):
+            if (raw[i + 1] if i + 1 < len(raw) else "") not in ("mail", "email", "e", "courriel", "electronique"):
+                return True
+    return False
 
 
 def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:

@@ -8,6 +8,7 @@ from bot.cues import (
     NUMBER,
     PAGE,
     PERCENT,
+    PLACE,
     TIME,
     YEAR,
     asked,
@@ -102,6 +103,29 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
     assert asked(raw("europeana droit d'auteur collections en ligne")) == []  # copyright
 
 
+def test_where_asks_for_a_place_and_event_pages_say_where() -> None:
+    for text in ("Lieu : Noisy-Le-Grand", "📍 182 rue Saint-Honoré — Paris", "au 20 avenue de Ségur 75007 Paris",
+                 "Le forum se tiendra à Nantes", "Le forum a eu lieu les 12 et 13 octobre 2022 à l'Aula",
+                 "The conference was held in Lyon"):
+        assert PLACE in markers(text), text
+    for text in ("La formation a lieu le 19 mars.", "20 minutes de route", "Une place de choix", "a lieu en mars"):
+        assert PLACE not in markers(text), text
+    assert asked(raw("Where was the Phone Impact workshop held?")) == [PLACE]
+    assert asked(raw("Où se tient l'atelier fresque ?")) == [PLACE]
+    assert asked(raw("l'atelier, il se passe à quelle adresse ?")) == [PLACE]
+    assert asked(raw("lieu lancement ICR secteur public")) == [PLACE]
+    assert asked(raw("le forum, c'est où ?")) == [PLACE]
+    assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR, PLACE]
+    # a link, "or", "instead of", an e-mail address, a venue named where a date is asked
+    assert asked(raw("Où trouver la liste des initiatives ?")) == []
+    assert asked(raw("Where can I read the newsletters?")) == []
+    assert asked(raw("en ligne ou en présentiel")) == []
+    assert asked(raw("prêter au lieu de céder un PC")) == []
+    assert asked(raw("quelle adresse mail pour contacter la mission ?")) == []
+    assert asked(raw("À qui s'adresse la formation ?")) == []
+    assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
+
+
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
     assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
@@ -118,7 +142,7 @@ def test_an_opening_when_that_sets_the_scene_asks_no_date() -> None:
     assert asked(raw("Quand un musée se lance, est-ce que ça change sa manière de travailler ?")) == []
     assert asked(raw("Quand est-ce que le module commence ?")) == [YEAR]
     # A second question word joined to "when" asks for the date too.
-    assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR]
+    assert asked(raw("Quand et où s'est tenu le forum ?")) == [YEAR, PLACE]
     assert asked(raw("Quand et par qui l'institut a-t-il été créé ?")) == [YEAR, AGENT]
     assert asked(raw("When does the module start?")) == [YEAR]
 

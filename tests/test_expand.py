@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -915,6 +916,27 @@ def firsts_now_and_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: 
         with garden_of(tmp_path / label, notes, fillers=20) as engine:
             firsts.append(first_path(engine, question))
     return firsts[0], firsts[1]
+
+
+def test_where_finds_the_section_that_gives_the_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event page's opening names the workshop three times; its "Modalités pratiques" section
+    says where it is held ("Lieu : Noisy-le-Grand"). "Where … held?" asks for a place, so that
+    section comes first; without the place marker the opening did."""
+    import bot.cues
+
+    notes = {"atelier.md": ("# Atelier Phone Impact\nL'atelier Phone Impact : un atelier de jeu sérieux sur "
+                            "l'impact des smartphones. Venez à l'atelier Phone Impact.\n\n"
+                            "## Modalités pratiques\nLieu : Noisy-le-Grand\n\nInscription obligatoire.\n"),
+             "jeux.md": "# Jeux\nD'autres ateliers de jeu sur les smartphones.\n"}
+    firsts = []
+    for label in ("now", "changed"):
+        if label == "changed":
+            monkeypatch.setattr(bot.cues, "_PLACE_RE", re.compile(r"(?!)"))
+        (tmp_path / label).mkdir()
+        with garden_of(tmp_path / label, notes, fillers=20) as engine:
+            hit = engine.ask("Where is the Phone Impact workshop held?", 3).hits[0]
+            firsts.append((hit.path, hit.heading.split(" › ")[-1]))
+    assert firsts == [("atelier.md", "Modalités pratiques"), ("atelier.md", "Atelier Phone Impact")]
 
 
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
