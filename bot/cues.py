@@ -21,6 +21,7 @@ MONEY = "#money"
 TIME = "#time"  # a time of day: 9h30, 18:00
 PAGE = "#page"  # "(p. 14)", "à partir de la slide 22": where in a document
 PLACE = "#place"  # "Lieu : Noisy-le-Grand", "📍 182 rue Saint-Honoré", "se tiendra à Nantes": where
+AUDIENCE = "#audience"  # "s'adresse principalement aux chefs de projet", "Public : agents": for whom
 AGENT = "#agent"  # "animé par Gaëlle Mangeon", "développé par Ars Electronica": who did it
 COUNTED = "#n:"  # "#n:modul" marks "3 modules": the passage says how many modules
 LABELLED_MARK = "#l:"  # "#l:modul:2" marks "Module 2": the passage names that module
@@ -91,6 +92,13 @@ _PLACE_RE = re.compile(
     r"impasse|cours|route)\s|\b\d{5}\s+[A-ZÀ-Ý]|(?:se tien(?:t|dra)|se dérouler?a?|s['’]est (?:tenue?|déroulée?)|"
     r"aura lieu|a eu lieu|a lieu|(?:was |were |is |be )?(?:held|hosted|located)|t(?:ake|ook)s? place)\s+"
     r"(?:[^.;:\n]{0,40}?\s)?(?:à|au|aux|dans|en|in|at)\s+(?:l['’]|la\s|le\s|les\s|the\s)?[A-ZÀ-Ý]")
+# Whom something is for: "s'adresse (principalement) aux", "destiné aux", "à destination des",
+# "réservé aux", a "Public :" or "Cible :" line, "aimed at", "intended for", "designed for".
+_AUDIENCE_RE = re.compile(
+    r"s['’]adress(?:e|ent|ait|aient|era|eront)\s+(?:\w+ment\s+|avant tout\s+|en priorité\s+|surtout\s+)?"
+    r"(?:à|aux|au)\s|\bdestin[ée]e?s?\s+(?:\w+ment\s+)?(?:à|aux|au)\s|à destination d(?:es|u|e)\s|"
+    r"\bréservée?s?\s+aux?\s|^[\s*•-]*(?:public|publics|public cible|\w*cibles?|target|audience)\s*:|"
+    r"\b(?:aimed at|intended for|designed for|meant for)\b", re.I | re.M)
 # "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
 # A reference's author and year, as reading notes cite them: "Bourliataux-Lajoinie, S. (2022)",
@@ -161,6 +169,8 @@ def markers(text: str) -> list[str]:
     agent = [AGENT] if _AGENT_RE.search(text) or _CITATION_RE.search(text) else []
     if _PLACE_RE.search(text):
         agent.insert(0, PLACE)
+    if _AUDIENCE_RE.search(text):
+        agent.insert(0, AUDIENCE)
     if not _NUMBER_RE.search(text):  # every type but a rough number or a duration is stated with digits
         return (([NUMBER] if _ROUGH_NUMBER_RE.search(text) else [])
                 + ([DURATION] if _DURATION_RE.search(text) else []) + agent)
@@ -361,6 +371,8 @@ def asked(raw: list[str]) -> list[str]:
         wanted.append(PLACE)
     if _asks_who(raw, pairs):
         wanted.append(AGENT)
+    elif _asks_for_whom(raw, pairs):
+        wanted.append(AUDIENCE)
     return wanted
 
 
@@ -384,6 +396,20 @@ def _names_a_place(raw: Sequence[str]) -> bool:
             if (raw[i + 1] if i + 1 < len(raw) else "") not in ("mail", "email", "e", "courriel", "electronique"):
                 return True
     return False
+
+
+_FOR_WHOM_PAIRS = {("pour", "qui"), ("for", "whom"), ("quel", "public"), ("quels", "publics"),
+                   ("quels", "profils"), ("quel", "profil"), ("public", "cible"), ("public", "vise")}
+
+
+def _asks_for_whom(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
+    """"À qui s'adresse…", "pour quel public", "pour quels profils", "Who is module 2 for?", "aimed
+    at", "qui peut suivre…": an audience."""
+    if _FOR_WHOM_PAIRS & pairs:
+        return True
+    if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs or ("a", "qui") in pairs):
+        return False
+    return bool(_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw) or _AUDIENCE_PAIRS & pairs)
 
 
 def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:

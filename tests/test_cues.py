@@ -3,6 +3,7 @@
 from bot.analysis import Analyzer, fold
 from bot.cues import (
     AGENT,
+    AUDIENCE,
     DURATION,
     MONEY,
     NUMBER,
@@ -87,12 +88,12 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
     assert asked(raw("Who created the Index de Conception Responsable?")) == [AGENT]
     assert asked(raw("La loi REEN découle des travaux de qui ?")) == [AGENT]
     # an audience is no agent
-    assert asked(raw("Who is the DINUM module aimed at?")) == []
-    assert asked(raw("Who is module 2 for?")) == []
-    assert asked(raw("Who is the toolkit designed for, museums or schools?")) == []
+    assert asked(raw("Who is the DINUM module aimed at?")) == [AUDIENCE]
+    assert asked(raw("Who is module 2 for?")) == [AUDIENCE]
+    assert asked(raw("Who is the toolkit designed for, museums or schools?")) == [AUDIENCE]
     assert asked(raw("Who designed and wrote the practical guide?")) == [AGENT]  # designed it
-    assert asked(raw("Qui peut suivre le MOOC ?")) == []
-    assert asked(raw("À qui s'adresse la formation ?")) == []
+    assert asked(raw("Qui peut suivre le MOOC ?")) == [AUDIENCE]
+    assert asked(raw("À qui s'adresse la formation ?")) == [AUDIENCE]
     assert asked(raw("Le logiciel qui gère les collections")) == []  # a relative pronoun
     # a reference's author, as reading notes cite it, and questions that ask for an author
     assert AGENT in markers("### [Bourliataux-Lajoinie, S. (2022). Quand la technologie…](https://…)")
@@ -122,8 +123,23 @@ def test_where_asks_for_a_place_and_event_pages_say_where() -> None:
     assert asked(raw("en ligne ou en présentiel")) == []
     assert asked(raw("prêter au lieu de céder un PC")) == []
     assert asked(raw("quelle adresse mail pour contacter la mission ?")) == []
-    assert asked(raw("À qui s'adresse la formation ?")) == []
+    assert asked(raw("À qui s'adresse la formation ?")) == [AUDIENCE]
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
+
+
+def test_for_whom_asks_for_an_audience_and_pages_say_whom_they_are_for() -> None:
+    for text in ("L'outil s’adresse principalement aux chefs de projet", "un module destiné aux agents",
+                 "le premier à destination des classes du secondaire", "- Public : agent public d'État",
+                 "utilisateursCibles: Agents de l'ensemble des administrations", "a toolkit aimed at museums"):
+        assert AUDIENCE in markers(text), text
+    for text in ("L'adresse : 20 avenue de Ségur", "Le public a aimé l'exposition", "sa destination finale"):
+        assert AUDIENCE not in markers(text), text
+    for question in ("À qui s'adresse le projet inDICEs ?", "Pour quels profils d'agents l'ICR a-t-il été pensé ?",
+                     "Pour quel public le CMN voulait-il une offre ?", "Who is module 2 for?",
+                     "Who is the DINUM module aimed at?", "Qui peut suivre le MOOC ?",
+                     "NumEcoEval c'est destiné à qui ?"):
+        assert asked(raw(question)) == [AUDIENCE], question
+    assert asked(raw("Qui anime l'atelier ?")) == [AGENT]
 
 
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:

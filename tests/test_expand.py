@@ -939,6 +939,20 @@ def test_where_finds_the_section_that_gives_the_place(tmp_path: Path, monkeypatc
     assert firsts == [("atelier.md", "Modalités pratiques"), ("atelier.md", "Atelier Phone Impact")]
 
 
+def test_for_whom_finds_the_passage_that_names_the_audience(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Pour quels profils…" names no word of the answer ("s'adresse principalement aux chefs de
+    projet"); the page that repeats the question's other words came first. The question asks for
+    an audience, and the passage that states one now comes first."""
+    import bot.cues
+
+    notes = {"icr.md": "# ICR\nL'ICR secteur public adapte l'index au secteur public.\n",
+             "video.md": ("# Vidéo\nMélanie explique que l'ICR du secteur public s'adresse principalement aux "
+                          "chefs de projet et aux designers.\n")}
+    question = "Pour quels profils l'ICR secteur public a-t-il été pensé ?"
+    assert firsts_now_and_with(tmp_path, monkeypatch, notes, question,
+                               (bot.cues, "_AUDIENCE_RE", re.compile(r"(?!)"))) == ("video.md", "icr.md")
+
+
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A transcript of 42 passages has one that meets the question's everyday words a little
     better than the short note about it; passages of long notes score less, so the short note
