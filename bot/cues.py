@@ -101,6 +101,8 @@ _AUDIENCE_RE = re.compile(
     r"\b(?:aimed at|intended for|designed for|meant for)\b", re.I | re.M)
 # "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
 _AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
+# the types a passage states in words, digits or not
+_STATED_IN_WORDS = ((AUDIENCE, _AUDIENCE_RE), (PLACE, _PLACE_RE), (AGENT, _AGENT_RE))
 # A reference's author and year, as reading notes cite them: "Bourliataux-Lajoinie, S. (2022)",
 # "Deakin, T (2022)", "ICART (2022)": who wrote it.
 _CITATION_RE = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:,\s*[A-ZÀ-Ý]\.?(?:\s*[A-ZÀ-Ý]\.?)*)?\s*\((?:19|20)\d\d\)")
@@ -166,15 +168,13 @@ def type_words(raw: Sequence[str]) -> set[int]:
 
 def markers(text: str) -> list[str]:
     """The answer types a passage's text states, one marker each."""
-    agent = [AGENT] if _AGENT_RE.search(text) or _CITATION_RE.search(text) else []
-    if _PLACE_RE.search(text):
-        agent.insert(0, PLACE)
-    if _AUDIENCE_RE.search(text):
-        agent.insert(0, AUDIENCE)
-    if not _NUMBER_RE.search(text):  # every type but a rough number or a duration is stated with digits
+    in_words = [marker for marker, pattern in _STATED_IN_WORDS if pattern.search(text)]
+    if _CITATION_RE.search(text) and AGENT not in in_words:
+        in_words.append(AGENT)
+    if not _NUMBER_RE.search(text):  # every other type but a rough number or a duration is stated with digits
         return (([NUMBER] if _ROUGH_NUMBER_RE.search(text) else [])
-                + ([DURATION] if _DURATION_RE.search(text) else []) + agent)
-    return [marker for marker, pattern in _STATED if pattern.search(text)] + agent
+                + ([DURATION] if _DURATION_RE.search(text) else []) + in_words)
+    return [marker for marker, pattern in _STATED if pattern.search(text)] + in_words
 
 
 def counted(text: str, analyzer: Analyzer) -> list[str]:
@@ -407,8 +407,11 @@ def _asks_for_whom(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     at", "qui peut suivre…": an audience."""
     if _FOR_WHOM_PAIRS & pairs:
         return True
-    if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs or ("a", "qui") in pairs):
-        return False
+    return bool((raw and raw[0] in _WHO or _WHO_PAIRS & pairs or ("a", "qui") in pairs)
+                and _about_audience(raw, pairs))
+
+
+def _about_audience(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     return bool(_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw) or _AUDIENCE_PAIRS & pairs)
 
 
@@ -419,4 +422,4 @@ def _asks_who(raw: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
         return True
     if not (raw and raw[0] in _WHO or _WHO_PAIRS & pairs):
         return False
-    return not (_AUDIENCE_LAST & set(raw[-1:]) or _AUDIENCE & set(raw) or _AUDIENCE_PAIRS & pairs)
+    return not _about_audience(raw, pairs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot import cues
 from bot.cli import explain_lines
 from bot.engine import Engine
 
@@ -918,12 +918,15 @@ def firsts_now_and_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: 
     return firsts[0], firsts[1]
 
 
+def without_marker(marker: str) -> tuple[object, str, object]:
+    """The setting that stops passages from being marked with one type stated in words."""
+    return cues, "_STATED_IN_WORDS", tuple(p for p in cues._STATED_IN_WORDS if p[0] != marker)
+
+
 def test_where_finds_the_section_that_gives_the_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An event page's opening names the workshop three times; its "Modalités pratiques" section
     says where it is held ("Lieu : Noisy-le-Grand"). "Where … held?" asks for a place, so that
     section comes first; without the place marker the opening did."""
-    import bot.cues
-
     notes = {"atelier.md": ("# Atelier Phone Impact\nL'atelier Phone Impact : un atelier de jeu sérieux sur "
                             "l'impact des smartphones. Venez à l'atelier Phone Impact.\n\n"
                             "## Modalités pratiques\nLieu : Noisy-le-Grand\n\nInscription obligatoire.\n"),
@@ -931,7 +934,7 @@ def test_where_finds_the_section_that_gives_the_place(tmp_path: Path, monkeypatc
     firsts = []
     for label in ("now", "changed"):
         if label == "changed":
-            monkeypatch.setattr(bot.cues, "_PLACE_RE", re.compile(r"(?!)"))
+            monkeypatch.setattr(*without_marker(cues.PLACE))
         (tmp_path / label).mkdir()
         with garden_of(tmp_path / label, notes, fillers=20) as engine:
             hit = engine.ask("Where is the Phone Impact workshop held?", 3).hits[0]
@@ -943,14 +946,12 @@ def test_for_whom_finds_the_passage_that_names_the_audience(tmp_path: Path, monk
     """"Pour quels profils…" names no word of the answer ("s'adresse principalement aux chefs de
     projet"); the page that repeats the question's other words came first. The question asks for
     an audience, and the passage that states one now comes first."""
-    import bot.cues
-
     notes = {"icr.md": "# ICR\nL'ICR secteur public adapte l'index au secteur public.\n",
              "video.md": ("# Vidéo\nMélanie explique que l'ICR du secteur public s'adresse principalement aux "
                           "chefs de projet et aux designers.\n")}
     question = "Pour quels profils l'ICR secteur public a-t-il été pensé ?"
     assert firsts_now_and_with(tmp_path, monkeypatch, notes, question,
-                               (bot.cues, "_AUDIENCE_RE", re.compile(r"(?!)"))) == ("video.md", "icr.md")
+                               without_marker(cues.AUDIENCE)) == ("video.md", "icr.md")
 
 
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
