@@ -349,6 +349,8 @@ def _sets_the_scene(raw: Sequence[str], when: int) -> bool:
 def asked(raw: list[str]) -> list[str]:
     """The answer types a question (folded raw words, stopwords kept) asks for."""
     pairs = set(zip(raw, raw[1:], strict=False))
+    # "combien de temps", "combien d'argent": the pair skips the "de" between
+    pairs |= {(a, c) for a, b, c in zip(raw, raw[1:], raw[2:], strict=False) if b in ("de", "d")}
     wanted = []
     # "quand"/"when" asks for a date where it opens the question ("Quand a été créé…", "Since when")
     # or follows "to be" ("c'était quand ?"), not where it joins two clauses ("faut-il … quand on

@@ -62,6 +62,9 @@ def test_questions_ask_for_a_type() -> None:
     assert asked(raw("Combien de monuments ont participé ?")) == [NUMBER]
     assert asked(raw("How many criteria does the RGESN have?")) == [NUMBER]
     assert asked(raw("Combien de temps dure le module ?")) == [DURATION]
+    # "de" stands between the words of a pair: "combien de temps" asks a duration without "dure"
+    assert asked(raw("Depuis combien de temps est-elle directrice ?")) == [DURATION]
+    assert asked(raw("Combien de temps faut-il pour suivre le MOOC ?")) == [DURATION]
     assert asked(raw("How long does module 1 take?")) == [DURATION]
     assert asked(raw("la génération Z, en dessous de quel âge ?")) == [DURATION]  # "moins de 25 ans"
     assert asked(raw("What age are the visitors?")) == [DURATION]
