@@ -918,6 +918,18 @@ def firsts_now_and_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: 
     return firsts[0], firsts[1]
 
 
+def test_english_place_names_are_translated(tmp_path: Path) -> None:
+    """"Basel", "Sweden": the notes write "Bâle", "Suède"; other notes share the question's
+    other words."""
+    notes = {"bale.md": "# Musées\nLes musées de Bâle ouvrent leurs collections en ligne.\n",
+             "suede.md": "# Stratégie\nLe musée national de Suède présente sa stratégie.\n",
+             "lyon.md": "# Lyon\nLes musées de Lyon et leurs collections en ligne, en ligne.\n",
+             "strategie.md": "# Stratégie\nLa stratégie du musée national, une stratégie.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert first_path(engine, "Do the Basel museums put their collections online?") == "bale.md"
+        assert first_path(engine, "national museum of Sweden strategy") == "suede.md"
+
+
 def without_marker(marker: str) -> tuple[object, str, object]:
     """The setting that stops passages from being marked with one type stated in words."""
     return cues, "_STATED_IN_WORDS", tuple(p for p in cues._STATED_IN_WORDS if p[0] != marker)
