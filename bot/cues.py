@@ -78,7 +78,8 @@ _DURATION_RE = re.compile(
     r"|\b(?:une|one|an)\s+(?:heure|hour|journée|demi-journée|demi-heure)\b"
     r"|\bdemi-(?:journée|heure)s?\b|\bhalf[- ](?:a[- ])?(?:day|an hour|hour)\b", re.I)
 _MONEY_RE = re.compile(r"\d\s*(?:(?:milliards?|millions?|mille|billions?|thousand)\s+(?:d['’]\s*|de\s+)?)?"
-                       r"(?:€|k€|m€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)|[€$]\s*\d", re.I)
+                       r"(?:(?:k|m|mds?|mrds?)?\s?€|\$|euros?\b|eur\b|usd\b|chf\b|francs?\b|dollars?\b)"
+                       r"|[€$]\s*\d", re.I)
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
 _PAGE_RE = re.compile(r"(?<![\w.])(?:pp?\.|pages?|slides?|diapositives?|diapos?)\s*\d", re.I)

@@ -32,6 +32,8 @@ def test_passages_are_marked_with_what_they_state() -> None:
     assert markers("Entre 25 000 € et 250 000 €") == [NUMBER, MONEY]
     assert MONEY in markers("un budget de 3 millions d'euros, soit 12 euros par agent")
     assert MONEY not in markers("3 modules et 12 monuments")
+    for text in ("54 Md€ seront investis", "6,5 M€", "250 k€", "3 Mds €"):  # abbreviated amounts
+        assert MONEY in markers(text), text
     assert MONEY in markers("1 800 milliards d’euros annuels") and MONEY not in markers("12 millions de visiteurs")
     assert markers("plusieurs centaines d'utilisateurs au bout d'un mois") == [NUMBER]  # a rough number
     assert TIME in markers("de 9h30 à 18h30") and TIME in markers("à 14:00")
