@@ -122,7 +122,8 @@ _WHERE = {"ou", "where"}
 _TAKING_PLACE = {"tient", "tiendra", "tenu", "tenue", "deroule", "deroulera", "deroulee", "lieu", "passe",
                  "passera", "situe", "situee", "trouve", "held", "located", "place", "venue", "est", "etait",
                  "sera", "is", "was", "will"}
-_PLACE_WORDS = {"venue", "lieu", "adresse", "address", "ville", "city"}
+_PLACE_WORDS = {"venue", "lieu", "adresse", "address"}
+_TOWN_WORDS = {"ville", "city"}  # after "quelle", "which": not "la ville de Paris" as a subject
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
 # ("When a collector picks up our waste, who issues the form?", "Quand on donne un PC, qui paie ?").
 _OTHER_ASKING = {"qui", "quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "combien",
@@ -391,10 +392,12 @@ def _asks_where(raw: Sequence[str]) -> bool:
 
 
 def _names_a_place(raw: Sequence[str]) -> bool:
-    """"lieu du lancement", "à quelle adresse", "venue": a place, where nothing else is asked ("quand
+    """"lieu du lancement", "à quelle adresse", "in which city": a place, where nothing else is asked ("quand
     ouvre le lieu d'exposition" asks a date). Not "au lieu de" (instead of), "à qui s'adresse",
     "adresse mail"."""
     for i, word in enumerate(raw):
+        if word in _TOWN_WORDS and i and raw[i - 1] in _WHICH:
+            return True
         if word in _PLACE_WORDS and (i == 0 or raw[i - 1] not in ("au", "a", "aura", "avoir", "eu", "s")):
             if (raw[i + 1] if i + 1 < len(raw) else "") not in ("mail", "email", "e", "courriel", "electronique"):
                 return True

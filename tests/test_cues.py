@@ -130,6 +130,8 @@ def test_where_asks_for_a_place_and_event_pages_say_where() -> None:
     assert asked(raw("quelle adresse mail pour contacter la mission ?")) == []
     assert asked(raw("À qui s'adresse la formation ?")) == [AUDIENCE]
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
+    assert asked(raw("In which city was the conference held?")) == [PLACE]
+    assert asked(raw("Que fait la ville de Paris pour le numérique ?")) == []  # the city is the subject
 
 
 def test_for_whom_asks_for_an_audience_and_pages_say_whom_they_are_for() -> None:
@@ -149,6 +151,8 @@ def test_for_whom_asks_for_an_audience_and_pages_say_whom_they_are_for() -> None
 
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:
     assert asked(raw("Quand doit ouvrir le lieu d'exposition ?")) == [YEAR]
+    assert asked(raw("In which city was the conference held?")) == [PLACE]
+    assert asked(raw("Que fait la ville de Paris pour le numérique ?")) == []  # the city is the subject
     assert asked(raw("Depuis quand la loi existe-t-elle ?")) == [YEAR]
     assert asked(raw("Faut-il un contrat quand on offre un ordinateur ?")) == []
     assert asked(raw("c'était quand le lancement ?")) == [YEAR]  # after "to be", it asks
