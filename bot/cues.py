@@ -179,6 +179,23 @@ def markers(text: str) -> list[str]:
     return [marker for marker, pattern in _STATED if pattern.search(text)] + in_words
 
 
+# A section's own heading that names what it states: "## Public", "## À qui s'adresse la
+# formation ?", "## Lieu". Its text ("Agent public d'État travaillant dans le numérique") then
+# answers for whom or where without saying so.
+_HEADING_STATES = (
+    (AUDIENCE, re.compile(r"^(?:publics?(?:\s+(?:cibles?|concernés?|visés?|de la formation))?|cibles?|"
+                          r"à qui s['’]adresse\b.*|pour qui\b.*|audience|target audience|who is it for\b.*)$",
+                          re.I)),
+    (PLACE, re.compile(r"^(?:lieu|lieux|adresse|où\b.*|venue|location)$", re.I)),
+)
+
+
+def heading_markers(heading: str) -> list[str]:
+    """The answer types a section's own heading says its text states."""
+    heading = heading.strip(" ?:*").strip()
+    return [marker for marker, pattern in _HEADING_STATES if pattern.match(heading)]
+
+
 def counted(text: str, analyzer: Analyzer) -> list[str]:
     """One marker per word that follows a number: "12 monuments" -> "#n:monu"."""
     found: list[str] = []

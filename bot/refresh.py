@@ -130,7 +130,9 @@ def passage_terms(analyzer: Analyzer, title: str, heading: Sequence[str], text: 
     keys = key_words(text)
     if keys:
         terms += analyzer.terms(" ".join(keys))
-    return (terms + analyzer.terms(text) + cues.markers(text) + cues.counted(text, analyzer) + labels
+    stated = cues.markers(text)
+    stated += [m for m in cues.heading_markers(heading[-1] if heading else "") if m not in stated]
+    return (terms + analyzer.terms(text) + stated + cues.counted(text, analyzer) + labels
             + cues.defined(text, analyzer))
 
 

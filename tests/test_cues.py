@@ -17,6 +17,7 @@ from bot.cues import (
     counted_asked,
     defined,
     definition_asked,
+    heading_markers,
     labelled,
     markers,
     type_words,
@@ -147,6 +148,16 @@ def test_for_whom_asks_for_an_audience_and_pages_say_whom_they_are_for() -> None
                      "NumEcoEval c'est destiné à qui ?"):
         assert asked(raw(question)) == [AUDIENCE], question
     assert asked(raw("Qui anime l'atelier ?")) == [AGENT]
+
+
+def test_a_section_heading_can_say_what_its_text_states() -> None:
+    """"## Public" over "Agent public d'État…", "## Lieu" over "Noisy-le-Grand": the text answers
+    for whom or where without saying so."""
+    for heading in ("Public", "Public cible", "À qui s’adresse la formation ?", "Pour qui ?"):
+        assert heading_markers(heading) == [AUDIENCE], heading
+    assert heading_markers("Lieu") == [PLACE] and heading_markers("Où ?") == [PLACE]
+    for heading in ("Publications", "Directeur de la publication", "Programme", ""):
+        assert heading_markers(heading) == [], heading
 
 
 def test_when_asks_for_a_date_only_where_it_opens_the_question() -> None:

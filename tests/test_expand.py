@@ -966,6 +966,22 @@ def test_for_whom_finds_the_passage_that_names_the_audience(tmp_path: Path, monk
                                without_marker(cues.AUDIENCE)) == ("video.md", "icr.md")
 
 
+def test_a_public_section_answers_for_whom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A training page says whom it is for under a "## Public" heading, in words that never say
+    "destiné"; the heading marks the section as an audience, so "à qui s'adresse…" finds it."""
+    notes = {"formation.md": ("# Formation écoconception\n## Programme\nLa formation écoconception présente "
+                              "l'écoconception des services.\n\n## Public\nAgents de l'État travaillant dans "
+                              "le numérique.\n")}
+    headings = []
+    for label in ("now", "changed"):
+        if label == "changed":
+            monkeypatch.setattr(cues, "_HEADING_STATES", ())
+        (tmp_path / label).mkdir()
+        with garden_of(tmp_path / label, notes, fillers=20) as engine:
+            headings.append(engine.ask("À qui s'adresse la formation écoconception ?", 3).hits[0].heading)
+    assert headings[0].endswith("Public") and not headings[1].endswith("Public")
+
+
 def test_a_long_notes_chance_match_scores_less(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A transcript of 42 passages has one that meets the question's everyday words a little
     better than the short note about it; passages of long notes score less, so the short note
