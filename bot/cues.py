@@ -122,6 +122,7 @@ _WHERE = {"ou", "where"}
 _TAKING_PLACE = {"tient", "tiendra", "tenu", "tenue", "deroule", "deroulera", "deroulee", "lieu", "passe",
                  "passera", "situe", "situee", "trouve", "held", "located", "place", "venue", "est", "etait",
                  "sera", "is", "was", "will"}
+_TAKEN_PLACE = {"held", "located", "place", "hosted", "lieu", "tenu", "tenue", "deroule", "deroulee"}
 _PLACE_WORDS = {"venue", "lieu", "adresse", "address"}
 _TOWN_WORDS = {"ville", "city"}  # after "quelle", "which": not "la ville de Paris" as a subject
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
@@ -404,6 +405,9 @@ def _asks_where(raw: Sequence[str]) -> bool:
         if word in _WHERE and set(raw[i + 1 : i + 4]) & _TAKING_PLACE:
             if word == "ou" and raw[i + 1] not in ("se", "s", "a", "aura", "est", "etait", "sera"):
                 continue  # folded "où" is also "ou" (or): "en ligne ou en présentiel"
+            return True
+        # "Where did the workshop take place?": the verb comes last ("ou" opening a question is "où")
+        if word in _WHERE and (word == "where" or i == 0) and set(raw[i + 1 :]) & _TAKEN_PLACE:
             return True
     return bool(raw) and raw[-1] in _WHERE and len(raw) > 1 and raw[-2] in _BE  # "c'est où ?"
 
