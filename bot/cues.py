@@ -188,6 +188,10 @@ _HEADING_STATES = (
                           r"à qui s['’]adresse\b.*|pour qui\b.*|audience|target audience|who is it for\b.*)$",
                           re.I)),
     (PLACE, re.compile(r"^(?:lieu|lieux|adresse|où\b.*|venue|location)$", re.I)),
+    (AGENT, re.compile(r"^(?:contributeur|contributrice|intervenant|intervenante|conférencier|conférencière|"
+                       r"speaker|auteur|autrice|organisateur|organisatrice|animateur|animatrice|"
+                       r"contributor|author)(?:e?s|·e·s|\(e\)s|s)?$|^(?:équipe(?: projet)?|partenaires(?: du projet)?|"
+                       r"crédits|modération|animation)$", re.I)),
 )
 
 

@@ -159,7 +159,9 @@ def test_a_section_heading_can_say_what_its_text_states() -> None:
     for heading in ("Public", "Public cible", "À qui s’adresse la formation ?", "Pour qui ?"):
         assert heading_markers(heading) == [AUDIENCE], heading
     assert heading_markers("Lieu") == [PLACE] and heading_markers("Où ?") == [PLACE]
-    for heading in ("Publications", "Directeur de la publication", "Programme", ""):
+    for heading in ("Contributeurs", "Conférenciers", "Intervenantes", "Organisateur", "Équipe projet"):
+        assert heading_markers(heading) == [AGENT], heading  # a list of names says who
+    for heading in ("Publications", "Directeur de la publication", "Programme", "Contribuer", "Organisation", ""):
         assert heading_markers(heading) == [], heading
 
 
