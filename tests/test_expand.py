@@ -930,6 +930,14 @@ def test_english_place_names_are_translated(tmp_path: Path) -> None:
         assert first_path(engine, "national museum of Sweden strategy") == "suede.md"
 
 
+def test_in_person_without_a_hyphen_is_translated(tmp_path: Path) -> None:
+    """"in-person" had a glossary line and "in person" did not: the notes say "en présentiel"."""
+    notes = {"en-ligne.md": "# Atelier du mardi\nL'atelier du mardi se tient en ligne.\n",
+             "sur-site.md": "# Atelier du jeudi\nL'atelier du jeudi se tient en présentiel.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        assert first_path(engine, "Which workshop is held in person?") == "sur-site.md"
+
+
 def without_marker(marker: str) -> tuple[object, str, object]:
     """The setting that stops passages from being marked with one type stated in words."""
     return cues, "_STATED_IN_WORDS", tuple(p for p in cues._STATED_IN_WORDS if p[0] != marker)
