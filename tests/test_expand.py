@@ -918,24 +918,20 @@ def firsts_now_and_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: 
     return firsts[0], firsts[1]
 
 
-def test_english_place_names_are_translated(tmp_path: Path) -> None:
+def test_english_place_names_and_attendance_are_translated(tmp_path: Path) -> None:
     """"Basel", "Sweden": the notes write "Bâle", "Suède"; other notes share the question's
-    other words."""
-    notes = {"bale.md": "# Musées\nLes musées de Bâle ouvrent leurs collections en ligne.\n",
+    other words. "in person" (only "in-person" had a line) is "en présentiel"."""
+    notes = {"en-ligne.md": "# Atelier du mardi\nL'atelier du mardi se tient en ligne.\n",
+             "sur-site.md": "# Atelier du jeudi\nL'atelier du jeudi se tient en présentiel.\n",
+             "bale.md": "# Musées\nLes musées de Bâle ouvrent leurs collections en ligne.\n",
              "suede.md": "# Stratégie\nLe musée national de Suède présente sa stratégie.\n",
              "lyon.md": "# Lyon\nLes musées de Lyon et leurs collections en ligne, en ligne.\n",
              "strategie.md": "# Stratégie\nLa stratégie du musée national, une stratégie.\n"}
+    asked = {"Do the Basel museums put their collections online?": "bale.md",
+             "national museum of Sweden strategy": "suede.md",
+             "Which workshop is held in person?": "sur-site.md"}
     with garden_of(tmp_path, notes, fillers=6) as engine:
-        assert first_path(engine, "Do the Basel museums put their collections online?") == "bale.md"
-        assert first_path(engine, "national museum of Sweden strategy") == "suede.md"
-
-
-def test_in_person_without_a_hyphen_is_translated(tmp_path: Path) -> None:
-    """"in-person" had a glossary line and "in person" did not: the notes say "en présentiel"."""
-    notes = {"en-ligne.md": "# Atelier du mardi\nL'atelier du mardi se tient en ligne.\n",
-             "sur-site.md": "# Atelier du jeudi\nL'atelier du jeudi se tient en présentiel.\n"}
-    with garden_of(tmp_path, notes, fillers=6) as engine:
-        assert first_path(engine, "Which workshop is held in person?") == "sur-site.md"
+        assert {question: first_path(engine, question) for question in asked} == asked
 
 
 def without_marker(marker: str) -> tuple[object, str, object]:
