@@ -1,6 +1,7 @@
 """Expected answer types: a question asking "when", "how many", "how long", "how much does it cost",
-"at what time" or "on which page" wants a passage that states a year, a number, a duration, an
-amount of money, a time of day or a page. Passages carry one marker term per type they contain
+"at what time", "on which page", "where", "for whom" or "who" wants a passage that states a year,
+a number, a duration, an amount of money, a time of day, a page, a place, an audience or an agent
+(in its text, or in the heading of its own section). Passages carry one marker term per type they contain
 (indexed like words, so BM25 statistics stay honest); questions that ask for a type look for it.
 "Combien de monuments" goes further: passages also mark each word that follows a number
 ("12 monuments"), and the question looks for the marker of the word it counts.
@@ -190,7 +191,7 @@ _HEADING_STATES = (
     (PLACE, re.compile(r"^(?:lieu|lieux|adresse|où\b.*|venue|location)$", re.I)),
     (AGENT, re.compile(r"^(?:contributeur|contributrice|intervenant|intervenante|conférencier|conférencière|"
                        r"speaker|auteur|autrice|organisateur|organisatrice|animateur|animatrice|"
-                       r"contributor|author)(?:e?s|·e·s|\(e\)s|s)?$|^(?:équipe(?: projet)?|partenaires(?: du projet)?|"
+                       r"contributor|author)(?:e?s|·e·s|\(e\)s)?$|^(?:équipe(?: projet)?|partenaires(?: du projet)?|"
                        r"crédits|modération|animation)$", re.I)),
 )
 
@@ -406,12 +407,14 @@ def _asks_where(raw: Sequence[str]) -> bool:
     """"Où se tient l'atelier ?", "Where was the workshop held?", "c'est où ?": a place. Not "où
     trouver le guide" or "where can I read…": those ask for a link."""
     for i, word in enumerate(raw):
-        if word in _WHERE and set(raw[i + 1 : i + 4]) & _TAKING_PLACE:
-            if word == "ou" and raw[i + 1] not in ("se", "s", "a", "aura", "est", "etait", "sera"):
-                continue  # folded "où" is also "ou" (or): "en ligne ou en présentiel"
-            return True
+        if word not in _WHERE:
+            continue
+        if set(raw[i + 1 : i + 4]) & _TAKING_PLACE:
+            if word == "where" or raw[i + 1] in ("se", "s", "a", "aura", "est", "etait", "sera"):
+                return True
+            continue  # folded "où" is also "ou" (or): "en ligne ou en présentiel"
         # "Where did the workshop take place?": the verb comes last ("ou" opening a question is "où")
-        if word in _WHERE and (word == "where" or i == 0) and set(raw[i + 1 :]) & _TAKEN_PLACE:
+        if (word == "where" or i == 0) and set(raw[i + 1 :]) & _TAKEN_PLACE:
             return True
     return bool(raw) and raw[-1] in _WHERE and len(raw) > 1 and raw[-2] in _BE  # "c'est où ?"
 
