@@ -59,7 +59,8 @@ _BETWEEN = {"more", "other", "extra"}  # stopwords that may stand between a numb
 # Units that two words name: "5 ans" answers "combien d'années".
 _SAME_UNIT = {"anne": "an", "journ": "jour"}
 
-_YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
+# A year, not part of a longer number or of a decimal ("2,2025"); the search reads names with it too.
+YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:1[89]|20)\d\d(?!\d)(?![.,]\d)")
 _NUMBER_RE = re.compile(r"\d")
 # "plusieurs centaines d'utilisateurs", "des milliers de visiteurs" answer "combien" without digits
 _ROUGH_NUMBER_RE = re.compile(r"\b(?:dizaines?|centaines?|milliers?|millions?|milliards?|dozens|hundreds|"
@@ -84,7 +85,7 @@ _MONEY_RE = re.compile(r"\d\s*(?:(?:milliards?|millions?|mille|billions?|thousan
 _TIME_RE = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:h[0-5]\d|h\b|:[0-5]\d\b)", re.I)
 
 _PAGE_RE = re.compile(r"(?<![\w.])(?:pp?\.|pages?|slides?|diapositives?|diapos?)\s*\d", re.I)
-_STATED = ((YEAR, _YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
+_STATED = ((YEAR, YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PERCENT, _PERCENT_RE),
            (MONEY, _MONEY_RE), (TIME, _TIME_RE), (PAGE, _PAGE_RE))
 
 # Where something happens, as event pages state it: a "Lieu :" line, a pin, a street address, a
@@ -207,7 +208,7 @@ def counted(text: str, analyzer: Analyzer) -> list[str]:
     found: list[str] = []
     for match in _COUNT_RE.finditer(text.lower()):  # accents stay: the analyzer needs them
         number = match.group(1)
-        if _YEAR_RE.fullmatch(number):
+        if YEAR_RE.fullmatch(number):
             continue
         if fold(match.group(2)) in _MONTHS:
             continue  # "17 mars" is a date, not 17 of something
@@ -335,7 +336,7 @@ def counted_asked(raw: Sequence[str], stop: frozenset[str] = frozenset()) -> lis
                 wanted.append(i + 3 if raw[i + 2] in _BEFORE_NOUN and i + 3 < len(raw) else i + 2)
         elif word == "many" and i and raw[i - 1] == "how":
             wanted.append(i + 2 if raw[i + 1] in _BEFORE_NOUN and i + 2 < len(raw) else i + 1)
-        elif word in _NUMBER_WORDS or word.isdigit() and not _YEAR_RE.fullmatch(word):
+        elif word in _NUMBER_WORDS or word.isdigit() and not YEAR_RE.fullmatch(word):
             if labels_before(raw, i):
                 continue  # "module 2 take": the number names the module, it counts nothing
             if i + 1 < len(raw) and raw[i + 1] in _MONTHS:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bot.analysis import Analyzer, Word, fold
+from bot.cues import YEAR_RE
 from bot.index import distinct
 from bot.query import parse_question
 from bot.store import IndexFiles
@@ -56,7 +57,6 @@ LONG_NOTE = 8
 LONG_NOTE_DOWN = 0.15
 DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|ch|eu|io|be|ca|info)\b", re.I)
 _NAME = re.compile(r"(?<![.?!:;]\s)(?<!^)\b[A-ZÀ-Ý][\w'’-]*")
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 @dataclass
@@ -451,7 +451,7 @@ def _names(text: str) -> set[str]:
     name notes and common things alike ("MOOC"), so they are left out here and only the rare
     ones are added (Searcher._rare_acronyms). A year names a note too: the edition of an
     event or a report ("Vivatech 2025", "le challenge SEDD 2024")."""
-    names = set(_YEAR.findall(text))
+    names = set(YEAR_RE.findall(text))
     for match in DOMAIN.finditer(text):  # "ecoresponsable.numerique.gouv.fr" names a site, in any case
         names |= set(fold(match.group(0)).split("."))
     for match in _NAME.finditer(text):
