@@ -192,8 +192,8 @@ class Expander:
             if len(group) < 3:
                 continue
             *parts, whole = group
-            at = [i for i, c in enumerate(concepts) if len(c.alternatives) == 1
-                  and c.surface in {w.surface for w in group}]
+            # the run the hyphenated word produced, not the same word asked elsewhere
+            at = _run_of(concepts, [w.surface for w in group])
             if len(at) != len(group):
                 continue
             merged = Concept(whole.surface, [Alternative((whole.term,), 1.0, "word", whole.surface),

@@ -835,6 +835,9 @@ def test_a_hyphenated_word_is_one_notion(tmp_path: Path) -> None:
         assert alts["ademe-arcep"] == [("word", "ademearcep"), ("word", "adem arcep")]
         assert "ademe" not in alts and "arcep" not in alts
         assert engine.ask("impact des terminaux ADEME-Arcep", 3).hits[0].path == "terminaux.md"
+        # the same word asked on its own as well stays a word of its own
+        asked = [c.surface for c in engine.searcher.understand("l'ADEME et l'étude ADEME-Arcep").concepts]
+        assert asked.count("ademe-arcep") == 1 and asked.count("ademe") == 1 and "arcep" not in asked
 
 
 def test_a_near_tie_in_one_note_goes_to_the_passage_that_matches_more_itself(
