@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from bot import yamlsafe
 from bot.analysis import fold
 from bot.markup import inline_text
 
@@ -49,12 +48,12 @@ class EvalResult:
 
 def load_questions(path: Path) -> list[EvalQuestion]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EvalError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise EvalError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except yaml.YAMLError as exc:
+    except yamlsafe.YAMLError as exc:
         raise EvalError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, list) or not data:
         raise EvalError(f"{path}: expected a non-empty YAML list of questions")

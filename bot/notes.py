@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import frontmatter
-import yaml
 
+from bot import yamlsafe
 from bot.sites import CorpusConfig, Site
 from bot.urls import eleventy_path, public_url
 
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 _FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1|\Z)", re.M | re.S)  # `# comment` in code
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     block, body = match.group(1), text[match.end():]
     try:
         post = frontmatter.loads(text)  # libyaml when present, like the sites' own builds
-        if not post.metadata and not isinstance(_load_yaml(block), dict | None):
+        if not post.metadata and not isinstance(yamlsafe.load(block), dict | None):
             # `---` rules around a paragraph, or a YAML list: not front matter, so keep the text
             return {}, text, "front matter is not a YAML mapping: read as text"
         return _as_mapping(post.metadata), post.content, None
@@ -183,16 +182,12 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
         error = _first_line(exc)
     for repair, label in ((_untab, "tabs in indentation"), (_quote_flow_lists, "flow list")):
         try:
-            return _as_mapping(_load_yaml(repair(block))), body, f"front matter repaired ({label}): {error}"
-        except yaml.YAMLError:
+            return _as_mapping(yamlsafe.load(repair(block))), body, f"front matter repaired ({label}): {error}"
+        except yamlsafe.YAMLError:
             continue
     meta = _salvage(block)
     kept = ", ".join(sorted(meta)) or "nothing"
     return meta, body, f"front matter unreadable ({error}); kept {kept}, indexed from the body"
-
-
-def _load_yaml(block: str) -> object:
-    return yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
 
 
 def _as_mapping(meta: object) -> dict:
@@ -226,8 +221,8 @@ def _salvage(block: str) -> dict:
         if not re.match(r"^[\w-]+:", line):
             continue
         try:
-            part = _load_yaml(_untab(line))
-        except yaml.YAMLError:
+            part = yamlsafe.load(_untab(line))
+        except yamlsafe.YAMLError:
             continue
         if isinstance(part, dict):
             meta.update({str(k): v for k, v in part.items()})

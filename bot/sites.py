@@ -101,11 +101,11 @@ def load_corpus_config(root: Path) -> CorpusConfig:
     path = find_config_file(root)
     if path is None:
         return CorpusConfig(root=root, sites=(Site(name=root.name),))
-    import yaml  # only gardens with a config file need it
+    from bot import yamlsafe  # only gardens with a config file need it
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yamlsafe.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the corpus configuration: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")

@@ -7,14 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from bot import yamlsafe
 from bot.analysis import DATA, Analyzer
 
 log = logging.getLogger(__name__)
 
 BUNDLED = "synonyms-default.yaml"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: read at every restart
 
 
 @dataclass
@@ -49,8 +47,8 @@ def _terms(analyzer: Analyzer, text: str) -> tuple[str, ...]:
 def parse_rules(text: str, where: str) -> tuple[list[str], list[str]]:
     """(rules, problems) from a YAML list of strings, or a plain file of lines."""
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
+        data = yamlsafe.load(text)
+    except yamlsafe.YAMLError as exc:
         return [], [f"{where}: not valid YAML ({' '.join(str(exc).split())[:120]})"]
     if data is None:
         return [], []

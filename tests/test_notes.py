@@ -11,7 +11,7 @@ import frontmatter
 import pytest
 import yaml
 
-from bot import notes as notes_module
+from bot import yamlsafe
 from bot.chunking import split_note
 from bot.notes import (
     Note,
@@ -46,7 +46,7 @@ def load_all(root: Path) -> tuple[dict[str, Note], dict[str, list[Problem]]]:
 def pure_python_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     """PyYAML installed without libyaml: python-frontmatter and notesbot fall back to SafeLoader."""
     monkeypatch.setattr(frontmatter.default_handlers, "SafeLoader", yaml.SafeLoader)
-    monkeypatch.setattr(notes_module, "_YAML_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yamlsafe, "_LOADER", yaml.SafeLoader)
 
 
 def passages_text(note: Note) -> str:
@@ -121,6 +121,13 @@ def test_yaml_that_only_libyaml_reads(hazard_garden: Path) -> None:
         assert "alias-libyaml.md" not in problems
 
 
+def test_yaml_never_builds_python_objects() -> None:
+    """Front matter, synonym files and configs are other people's text: a Python tag is refused."""
+    with pytest.raises(yamlsafe.YAMLError):
+        yamlsafe.load("title: !!python/object/apply:os.getcwd []\n")
+    assert yamlsafe.load("title: Fiche\ntags: [a, b]\n") == {"title": "Fiche", "tags": ["a", "b"]}
+
+
 def test_yaml_that_only_libyaml_reads_without_libyaml(hazard_garden: Path, pure_python_yaml: None) -> None:
     with pytest.raises(yaml.YAMLError):
         yaml.load("alias: [Comment mener un projet numérique?]\n", Loader=yaml.SafeLoader)  # noqa: S506
@@ -137,7 +144,7 @@ def test_tab_indented_yaml_is_repaired_and_the_body_indexed(hazard_garden: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     if not libyaml:
         monkeypatch.setattr(frontmatter.default_handlers, "SafeLoader", yaml.SafeLoader)
-        monkeypatch.setattr(notes_module, "_YAML_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(yamlsafe, "_LOADER", yaml.SafeLoader)
     text = (hazard_garden / "tab-yaml.md").read_text(encoding="utf-8")
     with pytest.raises(yaml.YAMLError):
         frontmatter.loads(text)
