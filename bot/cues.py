@@ -125,6 +125,9 @@ _TAKING_PLACE = {"tient", "tiendra", "tenu", "tenue", "deroule", "deroulera", "d
                  "passera", "situe", "situee", "trouve", "held", "located", "place", "venue", "est", "etait",
                  "sera", "is", "was", "will"}
 _TAKEN_PLACE = {"held", "located", "place", "hosted", "lieu", "tenu", "tenue", "deroule", "deroulee"}
+# "Où est publiée la lettre ?", "where is the report available?": a site or a link, not a venue
+_PUBLISHED = {"publie", "publiee", "publies", "publiees", "published", "disponible", "disponibles", "available",
+              "consultable", "consultables", "telechargeable", "telechargeables", "downloadable"}
 _PLACE_WORDS = {"venue", "lieu", "adresse", "address"}
 _TOWN_WORDS = {"ville", "city"}  # after "quelle", "which": not "la ville de Paris" as a subject
 # Question words that ask something else: after them, an opening "quand"/"when" only sets the scene
@@ -406,7 +409,9 @@ def asked(raw: list[str]) -> list[str]:
 
 def _asks_where(raw: Sequence[str]) -> bool:
     """"Où se tient l'atelier ?", "Where was the workshop held?", "c'est où ?": a place. Not "où
-    trouver le guide" or "where can I read…": those ask for a link."""
+    trouver le guide", "where can I read…" or "où est publiée…": those ask for a link."""
+    if _PUBLISHED & set(raw):
+        return False
     for i, word in enumerate(raw):
         if word not in _WHERE:
             continue
