@@ -43,6 +43,11 @@ NAME_MISSING = 0.8
 # Passages of one note before any other note's. 1 loses answers that are a note's second passage;
 # 3 lets a long note that names every question word somewhere fill the answer.
 PER_NOTE = 2
+# The rules after scoring (a quoted phrase first, a few passages per note, near ties) see the
+# best POOL passages and break near ties among the first TIE_TOP, however many answers were
+# asked for: `ask --top 10` then starts with the five `/ask` shows.
+POOL = 50
+TIE_TOP = 5
 # Two passages of one note within 10% of each other: the one that matches more of the question
 # itself (not through its note) comes first. The note's opening passage, short and titled, had
 # beaten the "À retenir" list that holds the answer word.
@@ -195,16 +200,16 @@ class Searcher:
             matched /= total_weight
             own /= total_weight
             scores = scores * np.minimum(matched, 1.0) ** COVERAGE_POWER
-        order = _best_first(candidates, scores, max(50, 10 * k))
+        order = _best_first(candidates, scores, max(POOL, k))
         hits = [Hit(int(candidates[i]), float(scores[i]), {}, float(matched[i]), own=float(own[i]))
                 for i in order]
         if understood.phrases:
             hits = self._own_words_first(self._few_per_note(self._phrases_first(hits, understood.phrases)),
-                                         max(k, 5))
+                                         TIE_TOP)
         else:
             hits = self._lead_for_title(hits, understood)
-            hits = self._section_start_on_ties(hits, max(k, 5))
-            hits = self._own_words_first(self._few_per_note(hits), max(k, 5))
+            hits = self._section_start_on_ties(hits, TIE_TOP)
+            hits = self._own_words_first(self._few_per_note(hits), TIE_TOP)
         hits = hits[:k]
         for hit in hits:
             hit.record = hit.record or self.files.passage(hit.passage)
