@@ -508,10 +508,15 @@ class Expander:
 
     def _add_family(self, concept: Concept) -> None:
         """"certifiante" also finds "certification": stems one is a short extension of. An unknown
-        word that no typo matched gets its relatives too ("maturitée" -> "maturité")."""
-        if not concept.exact:
+        word that no typo matched gets its relatives too ("maturitée" -> "maturité"), and a word
+        typed without its accents those of its accented spelling ("securite" -> sécurisé)."""
+        alts = concept.alternatives
+        if concept.exact:
+            term = alts[0].terms[0]
+        elif len(alts) == 2 and alts[1].why == "accent" and len(alts[0].terms) == 1:
+            term = alts[1].terms[0]
+        else:
             return
-        term = concept.alternatives[0].terms[0]
         apart = self.analyzer.kept_apart  # "équipe" is not a relative of "équipement"
         if len(term) < FAMILY_MIN or not term.isalpha() or term in apart:
             return

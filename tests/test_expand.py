@@ -471,6 +471,19 @@ def test_a_word_finds_its_family_at_half_weight(tmp_path: Path) -> None:
         assert weights and all(w < 1 for w in weights)
 
 
+def test_a_word_typed_without_accents_finds_the_family_of_its_accented_spelling(tmp_path: Path) -> None:
+    """"securite" stems to securit, "sécurité" to secur: the accent step finds the accented word,
+    and the family step, which used to stop at any word already understood, adds sécurisé."""
+    notes = {"diplo.md": "# DiploIA\nL'outil est sécurisé au niveau diffusion restreinte.\n",
+             "cyber.md": "# Cyber\nLa sécurité des systèmes et la sécurité des données.\n",
+             "reseau.md": "# Réseau\nUn réseau sécurisé pour les agents.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        stem = engine.searcher.analyzer.stem
+        alts = alternatives(engine, "diploia niveau de securite")["securite"]
+        assert ("accent", stem("sécurité")) in alts and ("family", stem("sécurisé")) in alts
+        assert alternatives(engine, "diploia niveau de sécurité")["securite"][1] == ("family", stem("sécurisé"))
+
+
 def test_words_kept_apart_by_the_stem_overrides_are_not_each_others_family(tmp_path: Path) -> None:
     """"équipe" (a team) extends the stem of "équipement": the override list keeps them apart,
     and the family step must not join them again."""
