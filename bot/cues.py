@@ -167,6 +167,15 @@ _WHICH = {"quelle", "quel", "what", "which", "combien"}
 _BEFORE_TYPE_WORD = _WHICH | {"de", "d", "a", "en"}  # "quelle année", "combien de temps"
 
 
+def question_words() -> frozenset[str]:
+    """The words of four letters or more that ask for a type ("combien", "année", "quelle"):
+    the ones a misspelling of the question is read back to (see expand)."""
+    words = set(_TYPE_WORDS) | _OTHER_ASKING | _WHERE
+    for single, pairs in _ASKS.values():
+        words |= single | {word for pair in pairs for word in pair}
+    return frozenset(word for word in words if len(word) >= 4)
+
+
 def type_words(raw: Sequence[str]) -> set[int]:
     """Positions of the words that name the asked type: "année" in "en quelle année"."""
     found = {i for i, w in enumerate(raw) if w in _TYPE_WORDS and i and raw[i - 1] in _BEFORE_TYPE_WORD

@@ -27,7 +27,7 @@ from bot.search import DOMAIN, Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
-from bot.typos import TypoIndex, doubled_spellings, doubling, one_edit_spellings
+from bot.typos import TypoIndex, doubled_spellings, doubling, edit_distance, one_edit_spellings
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
@@ -254,15 +254,33 @@ class Expander:
     def _add_cues(self, raw: list[str], concepts: list[Concept]) -> None:
         """"quand", "how many", "combien de temps": look for a year, a number, a duration instead
         of the word that names the type ("année" in "en quelle année")."""
-        asked = cues.asked(raw)
+        spelt = [self._question_word(word) for word in raw]  # "en quelle anée"
+        asked = cues.asked(spelt)
         typed = [marker for marker in asked if marker != cues.AGENT]  # "qui" is a stopword already
-        naming = {raw[i] for i in cues.type_words(raw)} | (cues.ASKING_WORDS if typed else set())
+        naming = {raw[i] for i in cues.type_words(spelt)}
+        if typed:
+            naming |= cues.ASKING_WORDS | {word for word, read in zip(raw, spelt, strict=True)
+                                           if read in cues.ASKING_WORDS}
         concepts[:] = [c for c in concepts if c.surface not in naming]
         for marker in asked:
             if self.postings.df(marker):
                 weight = AGENT_WEIGHT if marker == cues.AGENT else CUE_WEIGHT
                 concepts.append(Concept(f"({marker[1:]} asked)",
                                         [Alternative((marker,), weight, "answer type", marker, flat=True)]))
+
+    def _question_word(self, word: str) -> str:
+        """A word the notes and the French word list do not know, one edit from a single word
+        that asks for a type, is that word misspelt ("anée" -> "annee", "combein" -> "combien")."""
+        if len(word) < 4 or word in self._question_words or word in self._french_words:
+            return word
+        if self.postings.df(self.analyzer.stem(word)):
+            return word
+        close = [known for known in self._question_words if edit_distance(word, known, 1) <= 1]
+        return close[0] if len(close) == 1 else word
+
+    @cached_property
+    def _question_words(self) -> frozenset[str]:
+        return cues.question_words()
 
     def _add_definition(self, raw: list[str], concepts: list[Concept]) -> None:
         """"DICT signification", "What does GLAMs stand for?": also look for the passages that

@@ -1091,6 +1091,20 @@ def test_a_stated_answer_type_is_a_fixed_bonus_whatever_the_passage_length(tmp_p
         assert bonus[("short.md", "Institut")] > 1
 
 
+def test_a_misspelt_question_word_still_asks_and_is_not_searched(tmp_path: Path) -> None:
+    """"en quelle anée": "anée" is unknown, so it weighed like the rarest word of the question and
+    asked nothing; it is read back to "année" (one edit, known to no note and no dictionary)."""
+    notes = {"verdier.md": "# Verdier\nJ'ai commencé à faire du numérique en 1995.\n",
+             "data.md": "# Données\nLes data et la date de collecte.\n"}
+    with garden_of(tmp_path, notes, fillers=6) as engine:
+        for question in ("il a commencé en quelle anée ?", "combein de data ?"):
+            understood = engine.searcher.understand(question)
+            surfaces = [c.surface for c in understood.concepts]
+            assert any(c.answer_cue for c in understood.concepts), question
+            assert "anee" not in surfaces and "combein" not in surfaces, question
+        assert "data" in [c.surface for c in engine.searcher.understand("combien de data ?").concepts]  # a known word
+
+
 def test_who_looks_for_the_passage_that_says_by_whom(tmp_path: Path) -> None:
     """"Qui anime l'atelier Fresque ?": the programme repeats the workshop's name; the line that
     answers says "animé par <Name>" once."""
