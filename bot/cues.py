@@ -315,18 +315,30 @@ def defined_marker(terms: Sequence[str]) -> str:
 # ("Quelle loi a défini l'obsolescence programmée ?" asks for the law: the past participle is
 # left out; "comment Fabien Morf définit-il le marketing ?" asks what it is.)
 _DEFINING_WORDS = {"definition", "definitions", "definit", "definissent", "definir", "signification",
-                   "signifie", "signifient", "sigle", "acronyme", "acronym", "meaning", "mean", "means",
-                   "define", "defines"}
+                   "signifie", "signifient", "sigle", "acronyme", "acronym", "meaning", "define", "defines"}
 _DEFINING_PAIRS = {("veut", "dire"), ("veulent", "dire"), ("stand", "for"), ("stands", "for")}
+_MEAN = {"mean", "means"}  # also a noun: "limited means", "by means of"
 
 
 def definition_asked(raw: Sequence[str]) -> set[str]:
     """The words of a question (folded, stopwords kept) that ask for a definition; empty if none."""
     raw = [part for word in raw for part in word.split("-")]  # "définit-il"
     found = {w for w in raw if w in _DEFINING_WORDS}
+    for i, word in enumerate(raw):
+        if word in _MEAN and _asks_what_it_means(raw, i):
+            found.add(word)
     for pair in _DEFINING_PAIRS & set(zip(raw, raw[1:], strict=False)):
         found |= set(pair)
     return found
+
+
+def _asks_what_it_means(raw: Sequence[str], i: int) -> bool:
+    """"What does ICO mean?", "what GLAM means": the verb after "what" (and "does" for "mean"),
+    not the noun ("limited means", "by means of")."""
+    before = set(raw[:i])
+    if "what" not in before or (i and raw[i - 1] == "by") or raw[i + 1 : i + 2] == ["of"]:
+        return False
+    return raw[i] == "means" or bool(before & {"do", "does", "did"})
 
 
 def labelled_marker(noun_term: str, number: str) -> str:

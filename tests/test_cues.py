@@ -280,3 +280,9 @@ def test_questions_that_ask_what_a_term_means() -> None:
     assert definition_asked(raw("Quelle loi a défini l'obsolescence programmée ?")) == set()
     assert definition_asked(raw("Comment Fabien Morf définit-il le marketing ?")) == {"definit"}
     assert definition_asked(raw("Pour qui est le MOOC ?")) == set()
+    # "mean" the verb after "what", not the noun
+    assert definition_asked(raw("What does ICO mean in the article?")) == {"mean"}
+    assert definition_asked(raw("what the term GLAM means")) == {"means"}
+    for question in ("When did the director notice the constraints (security, limited means)?",
+                     "What can museums do by means of crowdfunding?", "What means of payment are accepted?"):
+        assert definition_asked(raw(question)) == set(), question
