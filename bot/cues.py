@@ -93,8 +93,10 @@ _STATED = ((YEAR, YEAR_RE), (NUMBER, _NUMBER_RE), (DURATION, _DURATION_RE), (PER
 _PLACE_RE = re.compile(
     r"\bLieu\s*:|📍|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|quai|place|allée|chemin|"
     r"impasse|cours|route)\s|\b\d{5}\s+[A-ZÀ-Ý]|(?:se tien(?:t|dra)|se dérouler?a?|s['’]est (?:tenue?|déroulée?)|"
-    r"aura lieu|a eu lieu|a lieu|(?:was |were |is |be )?(?:held|hosted|located)|t(?:ake|ook)s? place)\s+"
-    r"(?:[^.;:\n]{0,40}?\s)?(?:à|au|aux|dans|en|in|at)\s+(?:l['’]|la\s|le\s|les\s|the\s)?[A-ZÀ-Ý]")
+    r"aura lieu|a eu lieu|a lieu|\b(?:situ|localis|héberg|implant|bas)ée?s?|"
+    r"(?:was |were |is |be )?(?:held|hosted|located|based)|t(?:ake|ook)s? place)\s+"
+    r"(?:[^.;:\n]{0,40}?\s)?(?:à|au|aux|dans|en|in|at)\s+(?:l['’]|la\s|le\s|les\s|the\s)?[A-ZÀ-Ý]|"
+    r"\bsur le territoire (?:national|français|européen|de l['’]Union)")
 # Whom something is for: "s'adresse (principalement) aux", "destiné aux", "à destination des",
 # "réservé aux", a "Public :" or "Cible :" line, "aimed at", "intended for", "designed for".
 _AUDIENCE_RE = re.compile(

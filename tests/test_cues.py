@@ -113,9 +113,11 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
 def test_where_asks_for_a_place_and_event_pages_say_where() -> None:
     for text in ("Lieu : Noisy-Le-Grand", "📍 182 rue Saint-Honoré — Paris", "au 20 avenue de Ségur 75007 Paris",
                  "Le forum se tiendra à Nantes", "Le forum a eu lieu les 12 et 13 octobre 2022 à l'Aula",
-                 "The conference was held in Lyon"):
+                 "The conference was held in Lyon", "des données hébergées dans l’Union européenne",
+                 "le siège est situé à Lausanne", "la localisation de nos données sur le territoire européen"):
         assert PLACE in markers(text), text
-    for text in ("La formation a lieu le 19 mars.", "20 minutes de route", "Une place de choix", "a lieu en mars"):
+    for text in ("La formation a lieu le 19 mars.", "20 minutes de route", "Une place de choix", "a lieu en mars",
+                 "une démarche basée sur la sobriété", "des données hébergées par un prestataire"):
         assert PLACE not in markers(text), text
     assert asked(raw("Where was the Phone Impact workshop held?")) == [PLACE]
     assert asked(raw("Où se tient l'atelier fresque ?")) == [PLACE]
