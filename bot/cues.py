@@ -104,8 +104,15 @@ _AUDIENCE_RE = re.compile(
     r"(?:à|aux|au)\s|\bdestin[ée]e?s?\s+(?:\w+ment\s+)?(?:à|aux|au)\s|à destination d(?:es|u|e)\s|"
     r"\bréservée?s?\s+aux?\s|^[\s*•-]*(?:public|publics|public cible|\w*cibles?|target|audience)\s*:|"
     r"\b(?:aimed at|intended for|designed for|meant for)\b", re.I | re.M)
-# "par"/"by" before a name or an organisation, as written (capitalised), Markdown marks allowed
-_AGENT_RE = re.compile(r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]")
+# Who did it, as pages say so: "par"/"by" before a name or an organisation, as written
+# (capitalised), Markdown marks allowed; a credits line, "Animation : Thierry Lochon"; or a role
+# on its own line above the name, as credits lists are laid out ("Restauration et logistique" /
+# "Cécile Demaurex").
+_BY_NAME = r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]"
+_ROLE_COLON_NAME = r"^[\s*•-]*(?:[^\W\d_][\w’'-]*\s?){1,4}\s?:\s*[*_\[]*[A-ZÀ-Ý][a-zà-ÿ]+\s+[A-ZÀ-Ý]"
+_ROLE_LINE_NAME = (r"^[A-ZÀ-Ý][\w’'-]*(?:[ \t]+[\w’'-]+){0,4}[ \t]*\n(?:Prof\.\s+|Dr\.?\s+)?"
+                   r"[A-ZÀ-Ý][a-zà-ÿ’'-]+(?:[ \t]+[A-ZÀ-Ý][\w’'-]+){1,2}[ \t]*(?:,|$)")
+_AGENT_RE = re.compile("|".join((_BY_NAME, _ROLE_COLON_NAME, _ROLE_LINE_NAME)), re.M)
 # the types a passage states in words, digits or not
 _STATED_IN_WORDS = ((AUDIENCE, _AUDIENCE_RE), (PLACE, _PLACE_RE), (AGENT, _AGENT_RE))
 # A reference's author and year, as reading notes cite them: "Bourliataux-Lajoinie, S. (2022)",

@@ -90,6 +90,13 @@ def test_who_asks_for_whoever_did_it_and_passages_say_by_whom() -> None:
     assert AGENT in markers("Modération par [Isaac Pante]") and AGENT in markers("mise à jour par l’Arcep")
     assert AGENT in markers("a toolkit developed by Ars Electronica")
     assert AGENT not in markers("par exemple, par mail. Par ailleurs, 3 modules")
+    # credits without "par": "Role : Name", or the role on its own line above the name
+    for text in ("Animation : Thierry Lochon", "Communication\nElena Mata\nRestauration et logistique\nCécile Demaurex",
+                 "Audiovisuel et streaming\nAlexandre Pinault, chef de projet"):
+        assert AGENT in markers(text), text
+    for text in ("Date : Mardi 12 mars", "Objectifs\nSensibiliser les agents", "Le musée a ouvert.\nIl a fermé en mai",
+                 "Lieu : Noisy-Le-Grand"):
+        assert AGENT not in markers(text), text
     assert asked(raw("Qui anime l'atelier du 17 mars ?")) == [AGENT]
     assert asked(raw("Who created the Index de Conception Responsable?")) == [AGENT]
     assert asked(raw("La loi REEN découle des travaux de qui ?")) == [AGENT]
