@@ -109,7 +109,8 @@ _AUDIENCE_RE = re.compile(
 # on its own line above the name, as credits lists are laid out ("Restauration et logistique" /
 # "Cécile Demaurex").
 _BY_NAME = r"(?<![\w])(?:par|by)\s+(?:l['’]|le\s|la\s|les\s|the\s)?[*_\[]*[A-ZÀ-Ý]"
-_ROLE_COLON_NAME = r"^[\s*•-]*(?:[^\W\d_][\w’'-]*\s?){1,4}\s?:\s*[*_\[]*[A-ZÀ-Ý][a-zà-ÿ]+\s+[A-ZÀ-Ý]"
+_ROLE_COLON_NAME = (r"^[ \t*•-]*[^\W\d_][\w’'-]*(?:[ \t]+[\w’'-]+){0,3}[ \t]*:"
+                    r"[ \t]*[*_\[]*[A-ZÀ-Ý][a-zà-ÿ]+[ \t]+[A-ZÀ-Ý]")
 _ROLE_LINE_NAME = (r"^[A-ZÀ-Ý][\w’'-]*(?:[ \t]+[\w’'-]+){0,4}[ \t]*\n(?:Prof\.\s+|Dr\.?\s+)?"
                    r"[A-ZÀ-Ý][a-zà-ÿ’'-]+(?:[ \t]+[A-ZÀ-Ý][\w’'-]+){1,2}[ \t]*(?:,|$)")
 _AGENT_RE = re.compile("|".join((_BY_NAME, _ROLE_COLON_NAME, _ROLE_LINE_NAME)), re.M)
