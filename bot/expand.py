@@ -27,7 +27,7 @@ from bot.search import DOMAIN, Alternative, Concept, Understood
 from bot.sites import CorpusConfig
 from bot.store import IndexFiles
 from bot.synonyms import SynonymSet, load_synonyms
-from bot.typos import TypoIndex, doubled_spellings, doubling, edit_distance, one_edit_spellings
+from bot.typos import TypoIndex, doubled_spellings, doubling, one_edit_spellings
 
 TRANSLATION_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.8
@@ -275,12 +275,12 @@ class Expander:
             return word
         if self.postings.df(self.analyzer.stem(word)):
             return word
-        close = [known for known in self._question_words if edit_distance(word, known, 1) <= 1]
-        return close[0] if len(close) == 1 else word
+        close = self._question_words.candidates(word, max_edits=1)
+        return close[0][0] if len(close) == 1 else word
 
     @cached_property
-    def _question_words(self) -> frozenset[str]:
-        return cues.question_words()
+    def _question_words(self) -> TypoIndex:
+        return TypoIndex(sorted(cues.question_words()), lambda w: 0)
 
     def _add_definition(self, raw: list[str], concepts: list[Concept]) -> None:
         """"DICT signification", "What does GLAMs stand for?": also look for the passages that

@@ -81,6 +81,9 @@ class TypoIndex:
             for form in {word} | deletes(word):
                 self.table.setdefault(form, []).append(word)
 
+    def __contains__(self, word: str) -> bool:
+        return word in self.table.get(word, ())
+
     def candidates(self, word: str, max_edits: int | None = None) -> list[tuple[str, int]]:
         """Vocabulary words within the allowed edits, closest then most frequent first."""
         limit = allowed_edits(word) if max_edits is None else max_edits
